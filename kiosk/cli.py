@@ -1,0 +1,98 @@
+"""``python -m kiosk``: a thin command line over the core. Parse arguments, call, map errors.
+
+Examples::
+
+    python -m kiosk                       # run the kiosk full screen
+    python -m kiosk run --windowed        # run it in a window, for development
+    python -m kiosk lessons check         # check every lesson file
+    python -m kiosk lessons check lessons/payment/pay-shop-qr.toml
+    python -m kiosk screenshot --screen step --lesson pay-shop-qr --step 2 --out step.png
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kiosk.config import load_settings
+from kiosk.lessons import Library, lesson_files, load_library
+from kiosk.lessons.library import check_files, load_topics
+
+SCREENS = ("welcome", "topics", "lessons", "step", "done")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m kiosk", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command")
+
+    run = commands.add_parser("run", help="run the kiosk (the default)")
+    run.add_argument("--windowed", action="store_true", help="run in a window, not full screen")
+
+    lessons = commands.add_parser("lessons", help="work with lesson files")
+    lesson_commands = lessons.add_subparsers(dest="lessons_command", required=True)
+    check = lesson_commands.add_parser("check", help="check lesson files and list every problem")
+    check.add_argument("paths", nargs="*", type=Path,
+                       help="lesson files or folders (default: every lesson)")
+
+    shot = commands.add_parser("screenshot", help="draw one screen headless into a PNG file")
+    shot.add_argument("--screen", required=True, choices=SCREENS)
+    shot.add_argument("--lesson", help="lesson id, for the lessons, step and done screens")
+    shot.add_argument("--topic", help="topic id, for the lessons screen")
+    shot.add_argument("--step", type=int, default=1, help="step number, counted from 1")
+    shot.add_argument("--lang", help="language code")
+    shot.add_argument("--out", required=True, type=Path, help="PNG file to write")
+    return parser
+
+
+def check_lessons(paths: Sequence[Path]) -> int:
+    """Print every problem as ``PATH: step N: field: message``; exit status 1 if there is any."""
+    settings = load_settings()
+    if not paths:
+        library = load_library(settings.lessons_dir, settings.images_dir)
+    else:
+        library = Library()
+        library.topics, library.problems = load_topics(settings.lessons_dir)
+        files: list[Path] = []
+        for path in paths:
+            files.extend(lesson_files(path) if path.is_dir() else [path])
+        # Lessons already in the kiosk's folder count for duplicate ids, except the files checked.
+        checked = {f.resolve() for f in files}
+        others = [p for p in lesson_files(settings.lessons_dir) if p.resolve() not in checked]
+        check_files(others, [t.id for t in library.topics], settings.images_dir, library)
+        library.problems.clear()
+        library.files_checked = 0
+        check_files(files, [t.id for t in library.topics], settings.images_dir, library)
+    for problem in library.problems:
+        print(problem)
+    bad = len(library.skipped_files)
+    good = library.files_checked - bad
+    if library.problems:
+        print(f"{len(library.problems)} problem(s) in {bad} file(s); {good} lesson file(s) OK.",
+              file=sys.stderr)
+        return 1
+    steps = sum(lesson.step_count for lesson in library.lessons.values()
+                if not paths or lesson.path in {f for f in files})
+    print(f"All {good} lesson file(s) OK ({steps} steps).")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = _build_parser().parse_args(argv)
+    if args.command in (None, "run"):
+        from kiosk.ui.launch import run_kiosk  # imported late: only the UI needs Kivy
+
+        return run_kiosk(windowed=getattr(args, "windowed", False))
+    if args.command == "lessons":
+        logging.getLogger("kiosk.lessons").setLevel(logging.ERROR)  # problems are printed below
+        return check_lessons(args.paths)
+    if args.command == "screenshot":
+        from kiosk.ui.launch import screenshot
+
+        return screenshot(screen=args.screen, lesson=args.lesson, topic=args.topic,
+                          step=args.step, language=args.lang, out=args.out)
+    raise AssertionError(args.command)
