@@ -1,0 +1,388 @@
+"""The progress store: where every learner's place in every lesson is kept, on the kiosk only.
+
+One SQLite file under ``KIOSK_HOME``, opened through sqlite-utils. It is built to survive the plug
+being pulled at any moment:
+
+- WAL journal and ``synchronous=FULL`` on every connection, so a committed step is on disk;
+- one transaction per answered step (the attempt and the new position together, or neither);
+- the schema version in ``PRAGMA user_version`` with forward-only migrations;
+- a file that cannot be read is moved aside (never deleted) and a fresh one started, with a notice
+  for the volunteers: the kiosk never refuses to start because of its database.
+
+Example::
+
+    >>> store = ProgressStore.open(Path(tmp) / "progress.db")
+    >>> learner = store.new_guest()
+    >>> store.begin_lesson(learner, "pay-shop-qr", version=1, step_count=9, language="en").step
+    0
+    >>> store.answer(learner, "pay-shop-qr", step=0, correct=True).step
+    1
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class StorageError(Exception):
+    """Progress could not be saved. ``str()`` is a message a volunteer can act on."""
+
+
+# Each migration takes the schema from version N-1 to N and runs inside one transaction together
+# with the ``user_version`` bump. Append only; never edit a shipped migration. They are plain SQL
+# because sqlite-utils' table helpers commit on their own, which would split a migration in two.
+V1 = """
+        CREATE TABLE learners (
+            id TEXT PRIMARY KEY,            -- random, says nothing about the person
+            kind TEXT NOT NULL,             -- 'guest' (profiles come later)
+            created_day TEXT NOT NULL
+        );
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            learner_id TEXT NOT NULL REFERENCES learners(id) ON DELETE CASCADE,
+            lesson_id TEXT,
+            started_at TEXT NOT NULL,
+            ended_at TEXT
+        );
+        CREATE INDEX sessions_open ON sessions(ended_at);
+        CREATE TABLE lesson_progress (
+            learner_id TEXT NOT NULL REFERENCES learners(id) ON DELETE CASCADE,
+            lesson_id TEXT NOT NULL,
+            lesson_version INTEGER NOT NULL,
+            language TEXT NOT NULL,
+            step INTEGER NOT NULL,          -- 0-based step the learner is on, step_count when done
+            furthest_step INTEGER NOT NULL,
+            step_count INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('in_progress', 'done')),
+            started_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            completed_at TEXT,
+            PRIMARY KEY (learner_id, lesson_id)
+        );
+        CREATE TABLE attempts (
+            id INTEGER PRIMARY KEY,
+            learner_id TEXT NOT NULL REFERENCES learners(id) ON DELETE CASCADE,
+            lesson_id TEXT NOT NULL,
+            lesson_version INTEGER NOT NULL,
+            language TEXT NOT NULL,
+            step INTEGER NOT NULL,
+            correct INTEGER NOT NULL,
+            hinted INTEGER NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX attempts_by_lesson ON attempts(lesson_id, at);
+"""
+
+
+MIGRATIONS: list[str] = [V1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class LessonProgress:
+    lesson_id: str
+    lesson_version: int
+    step: int  # 0-based index of the step the learner is on (== step_count when done)
+    furthest_step: int
+    step_count: int
+    status: str  # "in_progress" or "done"
+
+    @property
+    def done(self) -> bool:
+        return self.status == "done"
+
+
+@dataclass(frozen=True)
+class ActiveSession:
+    """Who was using the kiosk when it stopped, and where, so a restart can bring them back."""
+
+    session_id: int
+    learner_id: str
+    lesson_id: str | None
+
+
+def _connect(path: Path) -> sqlite_utils.Database:
+    conn = sqlite3.connect(str(path), timeout=10, isolation_level=None)
+    db = sqlite_utils.Database(conn)
+    # These must be set on every connection: synchronous is per connection, not stored in the file.
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("PRAGMA foreign_keys=ON")
+    return db
+
+
+def _readable(db: sqlite_utils.Database) -> None:
+    """Raise sqlite3.DatabaseError unless the file is a sound SQLite database."""
+    result = db.execute("PRAGMA quick_check").fetchone()[0]
+    if result != "ok":
+        raise sqlite3.DatabaseError(f"quick_check: {result}")
+
+
+class ProgressStore:
+    """Learners, their place in each lesson, and every answer, in one SQLite file."""
+
+    def __init__(self, db: sqlite_utils.Database, path: Path, *, clock: Clock = utc_now,
+                 notices: list[str] | None = None) -> None:
+        self.db = db
+        self.path = path
+        self.clock = clock
+        self.notices: list[str] = notices or []
+
+    # --- opening -----------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path, *, clock: Clock = utc_now) -> ProgressStore:
+        """Open (or create) the store. A damaged file is moved aside and a fresh one started."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        notices: list[str] = []
+        try:
+            db = _connect(path)
+            _readable(db)
+            _migrate(db)
+        except sqlite3.OperationalError as exc:
+            # Not damage (a read-only or full disk, a permission): moving the file would not help.
+            raise StorageError(_storage_message(exc)) from exc
+        except sqlite3.DatabaseError as exc:
+            with _ignore(Exception):
+                db.close()
+            moved = _move_aside(path, clock())
+            message = (f"The progress file could not be read ({exc}). It was moved to {moved} "
+                       "and a new one was started. Learners' earlier progress is in that file; "
+                       "please tell the programme's technical contact.")
+            log.error(message)
+            notices.append(message)
+            db = _connect(path)
+            _migrate(db)
+        return cls(db, path, clock=clock, notices=notices)
+
+    @classmethod
+    def in_memory(cls, *, clock: Clock = utc_now, notice: str = "") -> ProgressStore:
+        """A store that forgets everything at exit: the last resort when the disk cannot be used,
+        so that a learner can still take a lesson."""
+        db = sqlite_utils.Database(sqlite3.connect(":memory:", isolation_level=None))
+        _migrate(db)
+        return cls(db, Path(":memory:"), clock=clock, notices=[notice] if notice else [])
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- learners and sessions ---------------------------------------------------------------
+    def new_guest(self) -> str:
+        """Create a guest learner. The id is random: it says nothing about the person."""
+        learner_id = uuid.uuid4().hex
+        with self._transaction():
+            self._execute("INSERT INTO learners (id, kind, created_day) VALUES (?, 'guest', ?)",
+                          learner_id, self.clock().date().isoformat())
+        return learner_id
+
+    def start_session(self, learner_id: str) -> int:
+        """Mark ``learner_id`` as the one using the kiosk now, ending any earlier session."""
+        now = self._now()
+        with self._transaction():
+            self._execute("UPDATE sessions SET ended_at = ? WHERE ended_at IS NULL", now)
+            cursor = self._execute(
+                "INSERT INTO sessions (learner_id, started_at) VALUES (?, ?)", learner_id, now)
+        return int(cursor.lastrowid or 0)
+
+    def active_session(self) -> ActiveSession | None:
+        row = self.db.execute(
+            "SELECT id, learner_id, lesson_id FROM sessions WHERE ended_at IS NULL "
+            "ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return ActiveSession(row[0], row[1], row[2]) if row else None
+
+    def end_session(self) -> None:
+        """The learner has left: the next person starts on a blank welcome screen."""
+        with self._transaction():
+            self._execute("UPDATE sessions SET ended_at = ? WHERE ended_at IS NULL", self._now())
+
+    # --- lessons -----------------------------------------------------------------------------
+    def begin_lesson(self, learner_id: str, lesson_id: str, *, version: int, step_count: int,
+                     language: str) -> LessonProgress:
+        """Open a lesson: resume where the learner was, or start it (again, if it was done)."""
+        now = self._now()
+        with self._transaction():
+            current = self.progress(learner_id, lesson_id)
+            if current is None or current.done or current.lesson_version != version:
+                # A new version may have different steps, so an old position means nothing.
+                self._execute(
+                    "INSERT OR REPLACE INTO lesson_progress (learner_id, lesson_id, "
+                    "lesson_version, language, step, furthest_step, step_count, status, "
+                    "started_at, updated_at) VALUES (?, ?, ?, ?, 0, 0, ?, 'in_progress', ?, ?)",
+                    learner_id, lesson_id, version, language, step_count, now, now)
+            self._execute(
+                "UPDATE sessions SET lesson_id = ? WHERE ended_at IS NULL AND learner_id = ?",
+                lesson_id, learner_id)
+        progress = self.progress(learner_id, lesson_id)
+        assert progress is not None
+        return progress
+
+    def answer(self, learner_id: str, lesson_id: str, *, step: int, correct: bool,
+               hinted: bool = False) -> LessonProgress:
+        """Record one answer. A correct answer moves the learner to the next step.
+
+        The attempt and the new position are written in one transaction, so after a power cut
+        either both are there or neither is.
+        """
+        with self._transaction():
+            current = self._require(learner_id, lesson_id)
+            self._execute(
+                "INSERT INTO attempts (learner_id, lesson_id, lesson_version, language, step, "
+                "correct, hinted, at) SELECT learner_id, lesson_id, lesson_version, language, "
+                "?, ?, ?, ? FROM lesson_progress WHERE learner_id = ? AND lesson_id = ?",
+                step, int(correct), int(hinted), self._now(), learner_id, lesson_id)
+            if correct and step == current.step:
+                self._move(learner_id, lesson_id, current, step + 1)
+        return self._require(learner_id, lesson_id)
+
+    def go_to_step(self, learner_id: str, lesson_id: str, step: int) -> LessonProgress:
+        """Move back (or forward, up to the furthest step reached), e.g. for the Back button."""
+        with self._transaction():
+            current = self._require(learner_id, lesson_id)
+            step = max(0, min(step, current.furthest_step, current.step_count - 1))
+            self._move(learner_id, lesson_id, current, step)
+        return self._require(learner_id, lesson_id)
+
+    def set_language(self, learner_id: str, lesson_id: str, language: str) -> None:
+        with self._transaction():
+            self._execute(
+                "UPDATE lesson_progress SET language = ? WHERE learner_id = ? AND lesson_id = ?",
+                language, learner_id, lesson_id)
+
+    def progress(self, learner_id: str, lesson_id: str) -> LessonProgress | None:
+        row = self.db.execute(
+            "SELECT lesson_id, lesson_version, step, furthest_step, step_count, status "
+            "FROM lesson_progress WHERE learner_id = ? AND lesson_id = ?",
+            [learner_id, lesson_id],
+        ).fetchone()
+        return LessonProgress(*row) if row else None
+
+    def all_progress(self, learner_id: str) -> dict[str, LessonProgress]:
+        rows = self.db.execute(
+            "SELECT lesson_id, lesson_version, step, furthest_step, step_count, status "
+            "FROM lesson_progress WHERE learner_id = ?",
+            [learner_id],
+        ).fetchall()
+        return {row[0]: LessonProgress(*row) for row in rows}
+
+    def attempts(self, learner_id: str, lesson_id: str) -> list[dict[str, Any]]:
+        return list(self.db["attempts"].rows_where(
+            "learner_id = ? AND lesson_id = ?", [learner_id, lesson_id], order_by="id"))
+
+    # --- internals ---------------------------------------------------------------------------
+    def _move(self, learner_id: str, lesson_id: str, current: LessonProgress, step: int) -> None:
+        now = self._now()
+        finished = step >= current.step_count
+        self._execute(
+            "UPDATE lesson_progress SET step = ?, furthest_step = max(furthest_step, ?), "
+            "status = ?, updated_at = ?, completed_at = CASE WHEN ? THEN ? ELSE completed_at END "
+            "WHERE learner_id = ? AND lesson_id = ?",
+            step, step, "done" if finished else "in_progress", now, finished, now,
+            learner_id, lesson_id)
+
+    def _require(self, learner_id: str, lesson_id: str) -> LessonProgress:
+        progress = self.progress(learner_id, lesson_id)
+        if progress is None:
+            raise KeyError(f"learner has not begun lesson {lesson_id!r}")
+        return progress
+
+    def _execute(self, sql: str, *params: Any) -> sqlite3.Cursor:
+        """Plain SQL for writes: sqlite-utils' insert helpers commit by themselves, which would
+        end the surrounding transaction early."""
+        return self.db.conn.execute(sql, params)
+
+    def _now(self) -> str:
+        return self.clock().isoformat(timespec="seconds")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One ``BEGIN IMMEDIATE`` transaction; a full or failing disk becomes a StorageError."""
+        conn = self.db.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if conn.in_transaction:
+                with _ignore(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            raise StorageError(_storage_message(exc)) from exc
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(_storage_message(exc)) from exc
+
+
+def _storage_message(exc: sqlite3.Error) -> str:
+    text = str(exc).lower()
+    if "full" in text:
+        return ("The kiosk's storage is full, so this step was not saved. The lesson still works. "
+                "Please ask a volunteer to free some space.")
+    if "locked" in text or "busy" in text:
+        return "The progress file is busy. This step was not saved; please try again."
+    return (f"This step could not be saved ({exc}). The lesson still works. "
+            "Please tell a volunteer.")
+
+
+def _migrate(db: sqlite_utils.Database) -> None:
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise sqlite3.DatabaseError(
+            f"made by a newer version of the kiosk (schema {version}, this one knows "
+            f"{SCHEMA_VERSION})")
+    for number in range(version, SCHEMA_VERSION):
+        conn = db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Statement by statement: executescript() would commit the open transaction first.
+            for statement in MIGRATIONS[number].split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+
+def _move_aside(path: Path, now: dt.datetime) -> Path:
+    """Rename a damaged database (and its WAL files) out of the way; never delete data."""
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{path}{suffix}")
+        if source.exists():
+            source.rename(Path(f"{target}{suffix}"))
+    return target
+
+
+@contextmanager
+def _ignore(*errors: type[BaseException]) -> Iterator[None]:
+    try:
+        yield
+    except errors:
+        pass
