@@ -86,13 +86,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in (None, "run"):
         from kiosk.ui.launch import run_kiosk  # imported late: only the UI needs Kivy
 
-        return run_kiosk(windowed=getattr(args, "windowed", False))
+        return int(run_kiosk(windowed=bool(getattr(args, "windowed", False))))
     if args.command == "lessons":
         logging.getLogger("kiosk.lessons").setLevel(logging.ERROR)  # problems are printed below
-        return check_lessons(args.paths)
+        return check_lessons(list(args.paths))
     if args.command == "screenshot":
         from kiosk.ui.launch import screenshot
 
-        return screenshot(screen=args.screen, lesson=args.lesson, topic=args.topic,
-                          step=args.step, language=args.lang, out=args.out)
+        return int(screenshot(screen=args.screen, lesson=args.lesson, topic=args.topic,
+                              step=args.step, language=args.lang, out=args.out))
     raise AssertionError(args.command)

@@ -14,6 +14,7 @@ Nothing here imports Kivy; the UI reads :class:`Settings` and applies it.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -55,7 +56,7 @@ class Settings:
 
     @property
     def pixels_per_mm(self) -> float:
-        diagonal_px = (self.screen_width**2 + self.screen_height**2) ** 0.5
+        diagonal_px = math.hypot(self.screen_width, self.screen_height)
         return diagonal_px / (self.screen_inches * 25.4)
 
 

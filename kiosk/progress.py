@@ -26,7 +26,7 @@ import logging
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -160,8 +160,8 @@ class ProgressStore:
             # Not damage (a read-only or full disk, a permission): moving the file would not help.
             raise StorageError(_storage_message(exc)) from exc
         except sqlite3.DatabaseError as exc:
-            with _ignore(Exception):
-                db.close()
+            with suppress(Exception):
+                db.conn.close()
             moved = _move_aside(path, clock())
             message = (f"The progress file could not be read ({exc}). It was moved to {moved} "
                        "and a new one was started. Learners' earlier progress is in that file; "
@@ -181,7 +181,7 @@ class ProgressStore:
         return cls(db, Path(":memory:"), clock=clock, notices=[notice] if notice else [])
 
     def close(self) -> None:
-        self.db.close()
+        self.db.conn.close()
 
     # --- learners and sessions ---------------------------------------------------------------
     def new_guest(self) -> str:
@@ -306,7 +306,8 @@ class ProgressStore:
     def _execute(self, sql: str, *params: Any) -> sqlite3.Cursor:
         """Plain SQL for writes: sqlite-utils' insert helpers commit by themselves, which would
         end the surrounding transaction early."""
-        return self.db.conn.execute(sql, params)
+        cursor: sqlite3.Cursor = self.db.conn.execute(sql, params)
+        return cursor
 
     def _now(self) -> str:
         return self.clock().isoformat(timespec="seconds")
@@ -325,7 +326,7 @@ class ProgressStore:
             conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             if conn.in_transaction:
-                with _ignore(sqlite3.Error):
+                with suppress(sqlite3.Error):
                     conn.execute("ROLLBACK")
             raise StorageError(_storage_message(exc)) from exc
         except sqlite3.DatabaseError as exc:
@@ -378,11 +379,3 @@ def _move_aside(path: Path, now: dt.datetime) -> Path:
         if source.exists():
             source.rename(Path(f"{target}{suffix}"))
     return target
-
-
-@contextmanager
-def _ignore(*errors: type[BaseException]) -> Iterator[None]:
-    try:
-        yield
-    except errors:
-        pass

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Literal
 
 STEP_KINDS = ("explain", "tap", "choice", "order", "spot")
-ELEMENT_KINDS = ("text", "button", "field", "amount", "qr", "message", "headline", "notice", "image")
+ELEMENT_KINDS = (
+    "text", "button", "field", "amount", "qr", "message", "headline", "notice", "image",
+)
 APPS = ("wallet", "clinic", "chat", "news", "camera", "video", "browser")
 SPOT_ANSWERS = ("real", "fake")
 VALUE_TYPES = ("money", "number", "date", "time")

@@ -1,9 +1,10 @@
 """Turn one lesson file into a :class:`Lesson`, or into a list of problems a volunteer can fix.
 
 The checks are written by hand rather than with a schema library because most of them are about
-meaning, not shape: a tap target that is not on its screen, a choice with no right answer, a ``{price}``
-in a sentence with no price defined. Every problem names the file, the step (counted from 1) and the
-field, so ``python -m kiosk lessons check`` can print ``PATH: step N: field: message``.
+meaning, not shape: a tap target that is not on its screen, a choice with no right answer,
+a ``{price}`` in a sentence with no price defined. Every problem names the file, the step
+(counted from 1) and the field, so ``python -m kiosk lessons check`` can print
+``PATH: step N: field: message``.
 """
 
 from __future__ import annotations
@@ -34,8 +35,10 @@ from kiosk.lessons.model import (
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MIN_STEPS, MAX_STEPS, MIN_PRACTICE = 6, 12, 3
-# Content rule from docs/LESSON_FORMAT.md: one sentence a string keeps catalogs and narration simple.
+# Content rule (docs/LESSON_FORMAT.md): one sentence a string keeps catalogs and narration simple.
 MAX_SENTENCES_PER_STEP = 3
+# Six large rows are what the practice phone can show at 15 mm each, with no scrolling.
+MAX_ELEMENTS = 6
 TOML_LINE = re.compile(r"at line (\d+)")
 
 ELEMENT_NEEDS: dict[str, tuple[str, ...]] = {
@@ -182,6 +185,9 @@ class _Checker:
         if not isinstance(raw_elements, list) or not raw_elements:
             self.add(f"{where}.elements", "missing; list what the screen shows")
             return None
+        if len(raw_elements) > MAX_ELEMENTS:
+            self.add(f"{where}.elements", f"has {len(raw_elements)} elements; the practice "
+                     f"phone shows at most {MAX_ELEMENTS}")
         elements: list[Element] = []
         seen: set[str] = set()
         for i, raw in enumerate(raw_elements, 1):
@@ -189,14 +195,16 @@ class _Checker:
             if element is None:
                 continue
             if element.id in seen:
-                self.add(f"{where}.elements[{i}].id", f"'{element.id}' is used twice on this screen")
+                self.add(f"{where}.elements[{i}].id",
+                         f"'{element.id}' is used twice on this screen")
             seen.add(element.id)
             elements.append(element)
         return PhoneScreen(name=name, app=str(app), title=title, elements=tuple(elements))
 
     def element(self, raw: Any, where: str) -> Element | None:
         if not isinstance(raw, dict):
-            self.add(where, "must be a table like { id = \"pay\", kind = \"button\", text = \"Pay\" }")
+            self.add(where,
+                     'must be a table like { id = "pay", kind = "button", text = "Pay" }')
             return None
         kind = raw.get("kind")
         element_id = raw.get("id")
@@ -204,7 +212,8 @@ class _Checker:
             self.add(f"{where}.id", "missing or not lowercase-with-hyphens")
             return None
         if kind not in ELEMENT_KINDS:
-            self.add(f"{where}.kind", f"unknown kind '{kind}'; use one of {', '.join(ELEMENT_KINDS)}")
+            self.add(f"{where}.kind",
+                     f"unknown kind '{kind}'; use one of {', '.join(ELEMENT_KINDS)}")
             return None
         fields: dict[str, str] = {}
         for key in ("text", "label", "sender", "source"):
@@ -326,8 +335,8 @@ class _Checker:
         out = []
         for i, sign in enumerate(signs, 1):
             if not isinstance(sign, dict):
-                self.add(f"signs[{i}]", "must be a table like { element = \"sender\", text = \"...\" }",
-                         number)
+                self.add(f"signs[{i}]",
+                         'must be a table like { element = "sender", text = "..." }', number)
                 continue
             element = sign.get("element", "")
             if element and screen is not None and screen.element(element) is None:

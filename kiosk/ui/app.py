@@ -1,0 +1,153 @@
+"""KioskApp: holds the kiosk's state and moves between screens.
+
+State lives in the progress store, not in widgets: after a power cut, :meth:`KioskApp.on_start`
+asks the store who was learning what, and opens that step again.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from kivy.app import App
+from kivy.core.window import Window
+from kivy.properties import ListProperty, ObjectProperty, StringProperty
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from kiosk.config import Settings
+from kiosk.i18n import _
+from kiosk.lessons import Library, load_library
+from kiosk.player import LessonPlayer
+from kiosk.progress import ProgressStore, StorageError
+from kiosk.ui.screens.done import DoneScreen
+from kiosk.ui.screens.lessons import LessonsScreen
+from kiosk.ui.screens.step import StepScreen
+from kiosk.ui.screens.topics import TopicsScreen
+from kiosk.ui.screens.welcome import WelcomeScreen
+from kiosk.ui.theme import Theme
+
+log = logging.getLogger(__name__)
+
+
+class KioskApp(App):
+    title = "Digital skills kiosk"
+    theme = ObjectProperty(None)
+    learner_id = StringProperty("")
+    topic_id = StringProperty("")
+    player = ObjectProperty(None, allownone=True)
+    # Messages for the volunteers: damaged progress file, lesson files that were skipped.
+    notices = ListProperty([])
+    # A problem the learner should know about right now (e.g. "this step was not saved").
+    alert = StringProperty("")
+
+    def __init__(self, settings: Settings, *, fullscreen: bool = False,
+                 library: Library | None = None, store: ProgressStore | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.fullscreen = fullscreen
+        self.theme = Theme(settings)
+        self.library = library or load_library(settings.lessons_dir, settings.images_dir)
+        self.store = store or self._open_store()
+        self.notices = list(self.store.notices) + self._lesson_notices()
+
+    # --- set-up ------------------------------------------------------------------------------
+    def _open_store(self) -> ProgressStore:
+        try:
+            return ProgressStore.open(self.settings.database_path)
+        except StorageError as exc:
+            message = (f"Progress cannot be saved on this kiosk: {exc} Lessons still work, "
+                       "but nothing is kept after the kiosk is switched off.")
+            log.error(message)
+            return ProgressStore.in_memory(notice=message)
+
+    def _lesson_notices(self) -> list[str]:
+        skipped = self.library.skipped_files
+        if not skipped:
+            return []
+        names = ", ".join(p.name for p in skipped)
+        return [f"{len(skipped)} lesson file(s) were skipped because of problems: {names}. "
+                "Run 'python -m kiosk lessons check' to see what to fix."]
+
+    def build(self) -> ScreenManager:
+        Window.clearcolor = self.theme.background
+        manager = ScreenManager(transition=NoTransition())
+        for screen in (WelcomeScreen(name="welcome"), TopicsScreen(name="topics"),
+                       LessonsScreen(name="lessons"), StepScreen(name="step"),
+                       DoneScreen(name="done")):
+            manager.add_widget(screen)
+        return manager
+
+    def on_start(self) -> None:
+        self.resume()
+
+    def resume(self) -> None:
+        """Bring back whoever was learning when the kiosk stopped, at the same step."""
+        session = self.store.active_session()
+        if session is None:
+            self.go("welcome")
+            return
+        self.learner_id = session.learner_id
+        lesson = self.library.lessons.get(session.lesson_id or "")
+        if lesson is None:
+            self.go("topics")
+            return
+        self.topic_id = lesson.topic
+        progress = self.store.progress(self.learner_id, lesson.id)
+        if progress is None or progress.done:
+            self.go("lessons")
+            return
+        self.open_lesson(lesson.id)
+
+    # --- navigation (called from the screens) ------------------------------------------------
+    def go(self, screen: str) -> None:
+        self.root.current = screen
+
+    def start_learning(self) -> None:
+        """The welcome screen was touched: a new guest starts with a clean slate."""
+        if not self._save(lambda: self._new_learner()):
+            self.learner_id = ""
+        self.go("topics")
+
+    def _new_learner(self) -> None:
+        self.learner_id = self.store.new_guest()
+        self.store.start_session(self.learner_id)
+
+    def open_topic(self, topic_id: str) -> None:
+        self.topic_id = topic_id
+        self.go("lessons")
+
+    def open_lesson(self, lesson_id: str) -> None:
+        lesson = self.library.lessons[lesson_id]
+        self.topic_id = lesson.topic
+
+        def begin() -> None:
+            self.player = LessonPlayer.begin(self.store, lesson, self.learner_id,
+                                             language=self.settings.language,
+                                             currency=self.settings.currency)
+
+        if self._save(begin):
+            self.go("step")
+
+    def finish_lesson(self) -> None:
+        self.go("done")
+
+    def leave(self) -> None:
+        """The learner is finished: forget the screen so the next person sees nothing of it."""
+        self._save(self.store.end_session)
+        self.player = None
+        self.learner_id = ""
+        self.topic_id = ""
+        self.go("welcome")
+
+    def _save(self, action: object) -> bool:
+        """Run a store action; on a storage failure tell the learner calmly and carry on."""
+        try:
+            action()  # type: ignore[operator]
+        except StorageError as exc:
+            log.error("%s", exc)
+            self.alert = str(exc)
+            return False
+        self.alert = ""
+        return True
+
+    def translate(self, text: str) -> str:
+        return _(text)

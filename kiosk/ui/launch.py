@@ -1,0 +1,72 @@
+"""Start the kiosk, or draw one screen into a PNG without a display."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from kiosk.config import Settings, load_settings
+from kiosk.ui.bootstrap import prepare
+
+log = logging.getLogger(__name__)
+
+
+def run_kiosk(*, windowed: bool = False, settings: Settings | None = None) -> int:
+    """``python main.py``: full screen unless ``windowed`` (or ``fullscreen = false``)."""
+    settings = settings or load_settings()
+    fullscreen = settings.fullscreen and not windowed
+    prepare(settings, fullscreen=fullscreen)
+    from kiosk.ui.app import KioskApp
+
+    KioskApp(settings, fullscreen=fullscreen).run()
+    return 0
+
+
+def render_frames(count: int) -> None:
+    """Let Kivy lay out and draw ``count`` frames (a screenshot on frame 1 can be black)."""
+    from kivy.base import EventLoop
+
+    for _ in range(count):
+        EventLoop.idle()
+
+
+def screenshot(*, screen: str, out: Path, lesson: str | None = None, topic: str | None = None,
+               step: int = 1, language: str | None = None) -> int:
+    """Draw ``screen`` headless into ``out`` (PNG). Progress goes to a throw-away store."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        settings = load_settings(language=language) if language else load_settings()
+        # A scratch home: a screenshot must never touch a real kiosk's progress.
+        from dataclasses import replace
+
+        settings = replace(settings, home=Path(scratch))
+        prepare(settings, headless=True)
+        from kiosk.ui.app import KioskApp
+
+        app = KioskApp(settings)
+        if lesson and lesson not in app.library.lessons:
+            log.error("No lesson %r. Lessons: %s", lesson, ", ".join(sorted(app.library.lessons)))
+            return 2
+        app._run_prepare()  # build and show the root without entering the main loop
+        render_frames(2)
+        if screen != "welcome":
+            app.start_learning()
+        if screen in ("lessons", "step", "done"):
+            chosen = app.library.lessons[lesson] if lesson else None
+            app.open_topic(topic or (chosen.topic if chosen else app.library.topics[0].id))
+        if screen in ("step", "done"):
+            lesson_id = lesson or app.library.lessons_in(app.topic_id)[0].id
+            app.open_lesson(lesson_id)
+            if screen == "step":
+                for _ in range(max(0, step - 1)):
+                    app.player.index += 1  # look only: the scratch store is thrown away
+                app.root.get_screen("step").refresh()
+            else:
+                app.finish_lesson()
+        render_frames(3)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        app.root.export_to_png(str(out))
+        log.info("Wrote %s", out)
+        print(f"Wrote {out}")
+    return 0

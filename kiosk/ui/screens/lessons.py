@@ -1,0 +1,64 @@
+"""The lessons of one topic, each with the learner's progress: not started, step 3 of 8, done."""
+
+from __future__ import annotations
+
+from kivy.properties import BooleanProperty, NumericProperty
+from kivy.utils import get_color_from_hex
+
+from kiosk.i18n import ngettext
+from kiosk.progress import LessonProgress
+from kiosk.ui.screens.base import KioskScreen, load_kv
+from kiosk.ui.widgets.common import Card
+
+load_kv(__file__)
+
+
+def status_text(progress: LessonProgress | None, translate: object) -> str:
+    t = translate  # the app's translate function
+    if progress is None:
+        return t("Not started")  # type: ignore[operator, no-any-return]
+    if progress.done:
+        return t("Done")  # type: ignore[operator, no-any-return]
+    return t("Step {number} of {total}").format(  # type: ignore[operator, no-any-return]
+        number=progress.step + 1, total=progress.step_count)
+
+
+# Three cards fit a 1280x800 screen at the kiosk's text size. More lessons go on further pages,
+# reached with a button: learners are never asked to swipe or scroll.
+PER_PAGE = 3
+
+
+class LessonsScreen(KioskScreen):
+    page = NumericProperty(0)
+    has_more = BooleanProperty(False)
+
+    def on_pre_enter(self, *args: object) -> None:
+        self.page = 0
+        super().on_pre_enter(*args)
+
+    def turn_page(self, delta: int) -> None:
+        self.page = max(0, self.page + delta)
+        self.refresh()
+
+    def refresh(self) -> None:
+        app = self.app
+        topic = app.library.topic(app.topic_id)
+        self.ids.topic_title.text = app.translate(topic.title) if topic else ""
+        accent = get_color_from_hex(topic.colour if topic and topic.colour else "#1d4f91")
+        progress = app.store.all_progress(app.learner_id) if app.learner_id else {}
+        cards = self.ids.cards
+        cards.clear_widgets()
+        lessons = app.library.lessons_in(app.topic_id)
+        self.has_more = len(lessons) > (self.page + 1) * PER_PAGE
+        for lesson in lessons[self.page * PER_PAGE:(self.page + 1) * PER_PAGE]:
+            minutes = ngettext("About {n} minute", "About {n} minutes", lesson.minutes).format(
+                n=lesson.minutes)
+            current = progress.get(lesson.id)
+            if current is not None and current.lesson_version != lesson.version:
+                current = None  # the lesson changed since; it starts again from step 1
+            card = Card(title=app.translate(lesson.title), detail=app.translate(lesson.summary),
+                        status=status_text(current, app.translate), extra=minutes,
+                        accent=accent)
+            card.lesson_id = lesson.id
+            card.bind(on_release=lambda c: self.app.open_lesson(c.lesson_id))
+            cards.add_widget(card)

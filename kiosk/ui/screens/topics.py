@@ -1,0 +1,26 @@
+"""The three topics as large cards."""
+
+from __future__ import annotations
+
+from kivy.utils import get_color_from_hex
+
+from kiosk.i18n import ngettext
+from kiosk.ui.screens.base import KioskScreen, load_kv
+from kiosk.ui.widgets.common import Card
+
+load_kv(__file__)
+
+
+class TopicsScreen(KioskScreen):
+    def refresh(self) -> None:
+        app = self.app
+        cards = self.ids.cards
+        cards.clear_widgets()
+        for topic in app.library.topics:
+            count = len(app.library.lessons_in(topic.id))
+            card = Card(title=app.translate(topic.title), detail=app.translate(topic.summary),
+                        status=ngettext("{n} lesson", "{n} lessons", count).format(n=count),
+                        accent=get_color_from_hex(topic.colour or "#1d4f91"))
+            card.topic_id = topic.id
+            card.bind(on_release=lambda c: self.app.open_topic(c.topic_id))
+            cards.add_widget(card)

@@ -1,0 +1,1 @@
+"""Reusable widgets: large buttons and text, and the practice phone."""

@@ -1,0 +1,191 @@
+"""The practice phone: one widget that draws any :class:`PhoneScreen` described in a lesson.
+
+It is a safe copy of an app, never a real service. Each element is a large tappable row (at least
+15 mm tall); a tap anywhere on the phone is reported through ``on_element`` with the element's id,
+or ``None`` for the phone's background, so that a near miss still gets a helpful hint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+from kivy.graphics import Color, Rectangle
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, ColorProperty, ObjectProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
+from kivy.utils import get_color_from_hex
+
+from kiosk.lessons.model import Element, PhoneScreen
+from kiosk.ui.theme import APP_COLOURS
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+
+
+class PhoneElement(ButtonBehavior, BoxLayout):
+    element_id = StringProperty("")
+    kind = StringProperty("")
+    text = StringProperty("")
+    label = StringProperty("")
+    picture = StringProperty("")
+    accent = ColorProperty([0, 0, 0, 1])
+    highlighted = BooleanProperty(False)
+    sign_number = StringProperty("")
+
+
+class QRPattern(Widget):
+    """A made-up QR-like pattern: three corner squares and seeded dots. It encodes nothing."""
+
+    seed = StringProperty("")
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.bind(pos=self._draw, size=self._draw, seed=self._draw)
+
+    def _draw(self, *_: object) -> None:
+        cells = 21
+        side = min(self.width, self.height)
+        cell = side / cells
+        x0 = self.center_x - side / 2
+        y0 = self.center_y - side / 2
+        rng = random.Random(hashlib.sha256(self.seed.encode()).digest())
+        on = {(c, r) for c in range(cells) for r in range(cells) if rng.random() < 0.45}
+        for cx, cy in ((0, 0), (cells - 7, 0), (0, cells - 7)):
+            for c in range(7):
+                for r in range(7):
+                    ring = c in (0, 6) or r in (0, 6)
+                    core = 2 <= c <= 4 and 2 <= r <= 4
+                    on.discard((cx + c, cy + r))
+                    if ring or core:
+                        on.add((cx + c, cy + r))
+        self.canvas.clear()
+        with self.canvas:
+            Color(1, 1, 1, 1)
+            Rectangle(pos=(x0, y0), size=(side, side))
+            Color(0, 0, 0, 1)
+            for c, r in on:
+                Rectangle(pos=(x0 + c * cell, y0 + (cells - 1 - r) * cell), size=(cell, cell))
+
+
+class PhoneView(BoxLayout):
+    """Draws one practice screen. Bind ``on_element`` to hear taps."""
+
+    screen = ObjectProperty(None, allownone=True)
+    app_colour = ColorProperty([0, 0, 0, 1])
+    title = StringProperty("")
+    highlight = StringProperty("")
+    __events__ = ("on_element",)
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.elements: dict[str, PhoneElement] = {}
+
+    def show(self, screen: PhoneScreen | None, fill: Callable[[str], str],
+             images_dir: Path) -> None:
+        """Draw ``screen``; ``fill`` turns a source sentence into the text to show."""
+        self.screen = screen
+        body = self.ids.elements
+        body.clear_widgets()
+        self.elements = {}
+        self.highlight = ""
+        if screen is None:
+            return
+        self.title = fill(screen.title)
+        self.app_colour = get_color_from_hex(APP_COLOURS.get(screen.app, "#333333"))
+        for element in screen.elements:
+            widget = self._make(element, fill, images_dir)
+            widget.bind(on_release=self._tapped)
+            self.elements[element.id] = widget
+            body.add_widget(widget)
+
+    def mark_signs(self, element_ids: list[str]) -> None:
+        """Number the elements that give a fake away, to match the numbered list of signs."""
+        for number, element_id in enumerate(element_ids, 1):
+            if element_id in self.elements:
+                widget = self.elements[element_id]
+                widget.sign_number = (f"{widget.sign_number} {number}".strip())
+
+    def on_highlight(self, _view: PhoneView, element_id: str) -> None:
+        for key, widget in self.elements.items():
+            widget.highlighted = key == element_id
+
+    def _make(self, element: Element, fill: Callable[[str], str],
+              images_dir: Path) -> PhoneElement:
+        cls = ELEMENT_CLASSES[element.kind]
+        text = fill(element.text) if element.text else ""
+        if element.kind == "amount" and self.screen is not None:
+            text = fill("{" + element.value + "}")
+        label = fill(element.label or element.sender or element.source or "")
+        picture = str(images_dir / element.picture) if element.picture else ""
+        return cls(element_id=element.id, kind=element.kind, text=text, label=label,
+                   picture=picture, accent=self.app_colour)
+
+    def _tapped(self, widget: PhoneElement) -> None:
+        self.dispatch("on_element", widget.element_id)
+
+    def on_touch_up(self, touch: object) -> bool:
+        if super().on_touch_up(touch):
+            return True
+        screen_area = self.ids.screen_area
+        if self.screen is not None and screen_area.collide_point(*touch.pos) \
+                and screen_area.collide_point(*touch.opos) \
+                and touch.grab_current is None:
+            self.dispatch("on_element", None)
+            return True
+        return False
+
+    def on_element(self, element_id: str | None) -> None:
+        """Default handler: the screen binds its own."""
+
+
+class PhoneText(PhoneElement):
+    pass
+
+
+class PhoneButton(PhoneElement):
+    pass
+
+
+class PhoneField(PhoneElement):
+    pass
+
+
+class PhoneAmount(PhoneElement):
+    pass
+
+
+class PhoneQR(PhoneElement):
+    pass
+
+
+class PhoneMessage(PhoneElement):
+    pass
+
+
+class PhoneHeadline(PhoneElement):
+    pass
+
+
+class PhoneNotice(PhoneElement):
+    pass
+
+
+class PhoneImage(PhoneElement):
+    pass
+
+
+ELEMENT_CLASSES: dict[str, type[PhoneElement]] = {
+    "text": PhoneText,
+    "button": PhoneButton,
+    "field": PhoneField,
+    "amount": PhoneAmount,
+    "qr": PhoneQR,
+    "message": PhoneMessage,
+    "headline": PhoneHeadline,
+    "notice": PhoneNotice,
+    "image": PhoneImage,
+}
