@@ -150,7 +150,10 @@ class ProgressStore:
     @classmethod
     def open(cls, path: Path, *, clock: Clock = utc_now) -> ProgressStore:
         """Open (or create) the store. A damaged file is moved aside and a fresh one started."""
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(_storage_message(exc)) from exc
         notices: list[str] = []
         try:
             db = _connect(path)
@@ -333,7 +336,7 @@ class ProgressStore:
             raise StorageError(_storage_message(exc)) from exc
 
 
-def _storage_message(exc: sqlite3.Error) -> str:
+def _storage_message(exc: sqlite3.Error | OSError) -> str:
     text = str(exc).lower()
     if "full" in text:
         return ("The kiosk's storage is full, so this step was not saved. The lesson still works. "

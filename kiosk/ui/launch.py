@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 
 from kiosk.config import Settings, load_settings
@@ -66,7 +67,12 @@ def screenshot(*, screen: str, out: Path, lesson: str | None = None, topic: str 
                 app.finish_lesson()
         render_frames(3)
         out.parent.mkdir(parents=True, exist_ok=True)
-        app.root.export_to_png(str(out))
+        from kivy.core.window import Window
+
+        # Window.screenshot() shows exactly what the panel shows (background colour included);
+        # it adds a counter to the name it is given, so write to scratch and move into place.
+        written = Window.screenshot(name=str(Path(scratch) / "screen.png"))
+        shutil.move(written, out)
         log.info("Wrote %s", out)
         print(f"Wrote {out}")
     return 0

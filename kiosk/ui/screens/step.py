@@ -55,21 +55,27 @@ class StepScreen(KioskScreen):
         step = player.step
         answers = self.ids.answers
         answers.clear_widgets()
+        # Four or more items to order go in two columns, so that all of them and the feedback
+        # fit on the screen at once (no scrolling on the kiosk).
+        answers.cols = 2 if step.kind == "order" and len(step.items) > 3 else 1
         if step.kind == "choice":
             for index, option in enumerate(step.options):
-                button = BigButton(text=player.text(option.text), style="secondary")
+                button = BigButton(text=player.text(option.text), style="secondary", compact=True)
                 button.option_index = index
                 button.bind(on_release=self._choose)
                 answers.add_widget(button)
         elif step.kind == "order":
             for index in player.order_items:
-                button = BigButton(text=player.text(step.items[index]), style="secondary")
+                button = BigButton(text=player.text(step.items[index]), style="secondary",
+                                   compact=True)
                 button.item_index = index
                 button.bind(on_release=self._pick)
                 answers.add_widget(button)
         elif step.kind == "spot":
+            answers.cols = 2
             for answer, label in (("real", "It is real"), ("fake", "It is fake")):
-                button = BigButton(text=self.app.translate(label), style="secondary")
+                button = BigButton(text=self.app.translate(label), style="secondary",
+                                   compact=True)
                 button.spot_answer = answer
                 button.bind(on_release=self._spot)
                 answers.add_widget(button)
@@ -99,6 +105,7 @@ class StepScreen(KioskScreen):
         if feedback.right:
             answers = self.ids.answers
             answers.clear_widgets()
+            answers.cols = 1
             for number, sign in enumerate(feedback.signs, 1):
                 answers.add_widget(Body(text=f"{number}.  {self.player.text(sign.text)}"))
             self.ids.phone.mark_signs([sign.element for sign in feedback.signs])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kivy.lang import Builder
-from kivy.properties import ColorProperty, StringProperty
+from kivy.properties import BooleanProperty, ColorProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
@@ -25,6 +25,7 @@ class BigButton(ButtonBehavior, Label):
     """A large, plainly labelled button. ``style`` is "primary" or "secondary"."""
 
     style = StringProperty("primary")
+    compact = BooleanProperty(False)  # answer buttons: exactly the 15 mm minimum, to fit more
     background = ColorProperty([0, 0, 0, 0])
 
 

@@ -79,6 +79,7 @@ class PhoneView(BoxLayout):
     title = StringProperty("")
     highlight = StringProperty("")
     __events__ = ("on_element",)
+    _BACKGROUND = "phone_background"
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
@@ -127,16 +128,22 @@ class PhoneView(BoxLayout):
     def _tapped(self, widget: PhoneElement) -> None:
         self.dispatch("on_element", widget.element_id)
 
-    def on_touch_up(self, touch: object) -> bool:
-        if super().on_touch_up(touch):
-            return True
-        screen_area = self.ids.screen_area
-        if self.screen is not None and screen_area.collide_point(*touch.pos) \
-                and screen_area.collide_point(*touch.opos) \
-                and touch.grab_current is None:
-            self.dispatch("on_element", None)
+    def on_touch_down(self, touch: object) -> bool:
+        if super().on_touch_down(touch):
+            return True  # an element took it; it reports itself on release
+        if self.screen is not None and self.ids.screen_area.collide_point(*touch.pos):
+            # A touch on the phone but on no element: a near miss, answered with the hint.
+            touch.ud[self._BACKGROUND] = True
             return True
         return False
+
+    def on_touch_up(self, touch: object) -> bool:
+        if touch.ud.get(self._BACKGROUND) and touch.grab_current is None:
+            touch.ud[self._BACKGROUND] = False
+            if self.ids.screen_area.collide_point(*touch.pos):
+                self.dispatch("on_element", None)
+            return True
+        return super().on_touch_up(touch)
 
     def on_element(self, element_id: str | None) -> None:
         """Default handler: the screen binds its own."""

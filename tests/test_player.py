@@ -1,0 +1,139 @@
+"""The lesson player decides every answer; tested here without a window."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.lessons import load_library
+from kiosk.player import LessonPlayer
+from kiosk.progress import ProgressStore, StorageError
+from tests.conftest import IMAGES, LESSONS
+
+LIBRARY = load_library(LESSONS, IMAGES)
+LESSON = LIBRARY.lessons["pay-shop-qr"]
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = ProgressStore.open(tmp_path / "progress.db")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def player(store):
+    learner = store.new_guest()
+    store.start_session(learner)
+    return LessonPlayer.begin(store, LESSON, learner, language="en")
+
+
+def step_index(kind):
+    return next(i for i, s in enumerate(LESSON.steps) if s.kind == kind)
+
+
+def test_explain_step_moves_on_with_next(player, store):
+    assert player.step.kind == "explain" and player.answered
+    assert player.step_label == "Step 1 of 9"
+    assert player.next()
+    assert player.index == 1
+    assert store.progress(player.learner_id, LESSON.id).step == 1
+
+
+def test_wrong_tap_gives_the_hint_and_points_at_the_target(player):
+    player.next()
+    step = player.step
+    assert step.kind == "tap"
+    feedback = player.tap("receive")
+    assert feedback.kind == "hint"
+    assert feedback.text == "Look for the button with the word Scan."
+    assert feedback.point_at == "scan"
+    assert not player.answered
+    assert player.tap(None).kind == "hint"  # a near miss on the phone's background
+    right = player.tap("scan")
+    assert right.right and right.text == "Well done. The camera is now open."
+    assert player.answered
+    assert player.tap("receive") is None  # once solved, further taps change nothing
+
+
+def test_next_is_refused_until_a_practice_step_is_solved(player):
+    player.next()
+    assert player.next() and player.index == 1  # stays: not answered
+    player.tap("scan")
+    player.next()
+    assert player.index == 2
+
+
+def test_choice_feedback_and_values_in_text(player):
+    player._show(step_index("choice"))
+    assert player.sentences[0] == "The shop asked for NT$120."
+    wrong = next(i for i, o in enumerate(player.step.options) if not o.correct)
+    assert player.choose(wrong).kind == "hint"
+    right = next(i for i, o in enumerate(player.step.options) if o.correct)
+    assert player.choose(right).right
+
+
+def test_order_is_shuffled_stably_and_answered_item_by_item(player):
+    player._show(step_index("order"))
+    shown = player.order_items
+    assert shown != sorted(shown) and shown == player.order_items
+    assert player.pick(2).kind == "hint"
+    assert player.pick(0).right and not player.answered
+    assert player.pick(0) is None  # already placed
+    for item in range(1, len(player.step.items)):
+        feedback = player.pick(item)
+    assert feedback.text == "Well done. That is the right order."
+    assert player.answered
+
+
+def test_finishing_the_last_step_finishes_the_lesson(player, store):
+    for index in range(LESSON.step_count):
+        assert player.index == index
+        step = player.step
+        if step.kind == "tap":
+            player.tap(step.target)
+        elif step.kind == "choice":
+            player.choose([o.correct for o in step.options].index(True))
+        elif step.kind == "order":
+            for item in range(len(step.items)):
+                player.pick(item)
+        elif step.kind == "spot":
+            player.spot(step.answer)
+        if index < LESSON.step_count - 1:
+            assert player.next()
+    assert player.next() is False
+    assert player.finished
+    assert store.progress(player.learner_id, LESSON.id).done
+
+
+def test_resume_opens_the_step_where_the_learner_was(player, store):
+    player.next()
+    player.tap("scan")
+    player.next()
+    again = LessonPlayer.begin(store, LESSON, player.learner_id, language="en")
+    assert again.index == 2
+    again.back()
+    assert again.answered  # solved on an earlier visit: Next is open at once
+
+
+def test_a_storage_failure_does_not_stop_the_lesson(player, store, monkeypatch):
+    def broken(*args, **kwargs):
+        raise StorageError("The kiosk's storage is full, so this step was not saved.")
+
+    monkeypatch.setattr(store, "answer", broken)
+    assert player.next()
+    assert player.index == 1
+    assert "storage is full" in player.storage_problem
+    assert player.tap("scan").right and player.answered
+
+
+def test_help_text_for_every_step_kind():
+    store = ProgressStore.in_memory()
+    learner = store.new_guest()
+    for lesson in LIBRARY.lessons.values():
+        player = LessonPlayer.begin(store, lesson, learner, language="en")
+        for index in range(lesson.step_count):
+            player._show(index)
+            assert player.help_text.strip()
+            assert "{" not in player.help_text
+            for sentence in player.sentences:
+                assert "{" not in sentence, (lesson.id, index, sentence)

@@ -1,0 +1,66 @@
+"""The real kiosk, headless (SDL offscreen + Mesa), one fresh app and store per test.
+
+Kivy allows one window per process; every UI test shares it and gets a new KioskApp on it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import Settings, load_settings
+from kiosk.ui.bootstrap import prepare
+
+# Kivy must be configured before its first import, and test modules import it at the top: this
+# conftest is imported before them, so it is the place. Kivy's own files go to a scratch folder.
+os.environ.setdefault("KIOSK_QUIET_KIVY", "1")
+_SETTINGS = load_settings(environ={"KIOSK_HOME": tempfile.mkdtemp(prefix="kiosk-kivy-")})
+prepare(_SETTINGS, headless=True)
+
+
+@pytest.fixture(scope="session")
+def kivy_window() -> object:
+    from kivy.core.window import Window
+
+    # The layout checks assume the kiosk's own screen size.
+    assert tuple(Window.size) == (_SETTINGS.screen_width, _SETTINGS.screen_height)
+    return Window
+
+
+@pytest.fixture
+def make_kiosk(kivy_window: object, tmp_path: Path) -> Iterator[object]:
+    """Start a kiosk: ``make_kiosk()`` or ``make_kiosk(settings)``. Returns a Driver."""
+    from kivy.app import App
+    from kivy.core.window import Window
+
+    from kiosk.ui.app import KioskApp
+    from tests.ui.driver import Driver
+
+    started: list[KioskApp] = []
+
+    def start(settings: Settings | None = None) -> Driver:
+        settings = settings or load_settings(environ={"KIOSK_HOME": str(tmp_path / "home")})
+        app = KioskApp(replace(settings, fullscreen=False))
+        started.append(app)
+        app._run_prepare()
+        driver = Driver(app)
+        driver.frames(3)
+        return driver
+
+    yield start
+    for app in started:
+        app.dispatch("on_stop")
+        for child in list(Window.children):
+            Window.remove_widget(child)
+        app.store.close()
+    App._running_app = None
+
+
+@pytest.fixture
+def kiosk(make_kiosk: object) -> object:
+    return make_kiosk()  # type: ignore[operator]

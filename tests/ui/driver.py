@@ -1,0 +1,85 @@
+"""Drive the real kiosk like a finger: find what is on screen, touch it, let it draw.
+
+Touches go through Kivy's event loop at window coordinates (``UnitTestTouch``), exactly as a
+touchscreen's would: a widget that is hidden, covered or off screen cannot be "tapped".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from kivy.base import EventLoop
+from kivy.core.window import Window
+from kivy.tests.common import UnitTestTouch
+from kivy.uix.label import Label
+from kivy.uix.widget import Widget
+
+
+def walk(widget: Widget) -> Iterator[Widget]:
+    yield widget
+    for child in widget.children:
+        yield from walk(child)
+
+
+def visible(widget: Widget) -> bool:
+    """On screen, with some size, and not inside anything faded out."""
+    node: Any = widget
+    while node is not None and node is not Window:
+        if getattr(node, "opacity", 1) == 0:
+            return False
+        node = node.parent
+    x, y = widget.to_window(*widget.center)
+    return (0 <= x < Window.width and 0 <= y < Window.height
+            and widget.width > 0 and widget.height > 0)
+
+
+class Driver:
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    # --- time --------------------------------------------------------------------------------
+    def frames(self, count: int = 2) -> None:
+        for _ in range(count):
+            EventLoop.idle()
+
+    # --- looking -----------------------------------------------------------------------------
+    @property
+    def screen_name(self) -> str:
+        return str(self.app.root.current)
+
+    @property
+    def screen(self) -> Widget:
+        return self.app.root.current_screen
+
+    def texts(self) -> list[str]:
+        """Every piece of text a person can see on the current screen."""
+        return [w.text for w in walk(self.screen)
+                if isinstance(w, Label) and w.text and visible(w)]
+
+    def shows(self, text: str) -> bool:
+        return any(text in t for t in self.texts())
+
+    def find(self, text: str, *, exact: bool = True, within: Widget | None = None) -> Widget:
+        """The visible widget showing ``text`` (a button, a card, a phone element)."""
+        matches = [w for w in walk(within or self.screen) if isinstance(w, Label) and visible(w)
+                   and (w.text == text if exact else text in w.text)]
+        if not matches:
+            raise AssertionError(f"{text!r} is not on the {self.screen_name} screen; it shows: "
+                                 f"{self.texts()}")
+        return matches[0]
+
+    # --- touching ----------------------------------------------------------------------------
+    def tap_at(self, x: float, y: float) -> None:
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        self.frames(1)
+        touch.touch_up()
+        self.frames(2)
+
+    def tap(self, widget_or_text: Widget | str, *, within: Widget | None = None) -> None:
+        """Touch the middle of a widget (or of the visible text) and lift the finger."""
+        widget = (self.find(widget_or_text, within=within) if isinstance(widget_or_text, str)
+                  else widget_or_text)
+        assert visible(widget), f"{widget} is not visible, so a finger cannot tap it"
+        self.tap_at(*widget.to_window(*widget.center))

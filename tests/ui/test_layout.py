@@ -1,0 +1,68 @@
+"""Every step of every shipped lesson fits the kiosk's screen: nothing off screen, nothing
+clipped, every phone element inside the phone. A learner cannot scroll, so what does not fit
+is simply lost to them."""
+
+from __future__ import annotations
+
+import pytest
+from kivy.core.window import Window
+from kivy.uix.label import Label
+
+from kiosk.config import load_settings
+from kiosk.lessons import load_library
+from tests.ui.driver import visible, walk
+
+pytestmark = pytest.mark.ui
+
+_settings = load_settings(environ={})
+_library = load_library(_settings.lessons_dir, _settings.images_dir)
+STEPS = [(lesson.id, n) for lesson in _library.lessons.values()
+         for n in range(lesson.step_count)]
+
+
+def overflows(screen) -> list[str]:
+    problems = []
+    for widget in walk(screen):
+        if not visible(widget) or widget.width <= 0 or widget.height <= 0:
+            continue
+        x, y = widget.to_window(widget.x, widget.y)
+        name = f"{type(widget).__name__} {getattr(widget, 'text', '')[:40]!r}"
+        if x < -1 or y < -1 or x + widget.width > Window.width + 1 \
+                or y + widget.height > Window.height + 1:
+            problems.append(f"{name} at ({x:.0f}, {y:.0f}, {widget.width:.0f}x"
+                            f"{widget.height:.0f}) is outside the screen")
+        clipped = (isinstance(widget, Label) and widget.text and not widget.shorten
+                   and widget.text_size[0] is not None
+                   and widget.texture_size[1] > widget.height + 2)
+        if clipped:
+            problems.append(f"{name}: text is {widget.texture_size[1]:.0f}px tall in a "
+                            f"{widget.height:.0f}px box")
+    phone = screen.ids.phone
+    if phone.screen is not None:
+        area = phone.ids.screen_area
+        for element in phone.elements.values():
+            if element.y < area.y - 1 or element.top > area.top + 1:
+                problems.append(f"phone element {element.element_id!r} spills out of the phone")
+    return problems
+
+
+@pytest.mark.parametrize(("lesson_id", "index"), STEPS)
+def test_step_fits_the_screen(kiosk, lesson_id, index):
+    app = kiosk.app
+    app.start_learning()
+    app.open_lesson(lesson_id)
+    app.player._show(index)
+    screen = app.root.get_screen("step")
+    screen.refresh()
+    kiosk.frames(2)
+    assert overflows(screen) == [], f"{lesson_id} step {index + 1}"
+    # With the longest feedback this step can give on show, it still fits.
+    step = app.player.step
+    feedback = [app.player.help_text]
+    feedback += [app.player.text(o.feedback) for o in step.options]
+    if step.hint:
+        feedback.append(app.player.text(step.hint))
+    screen.feedback_kind = "hint"
+    screen.feedback_text = max(feedback, key=len)
+    kiosk.frames(2)
+    assert overflows(screen) == [], f"{lesson_id} step {index + 1} with feedback"

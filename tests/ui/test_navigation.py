@@ -1,0 +1,47 @@
+"""A learner's way through the screens, tapped like a finger."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.ui
+
+
+def test_welcome_tap_shows_three_topics(kiosk):
+    assert kiosk.screen_name == "welcome"
+    assert kiosk.shows("Touch the screen to start")
+    kiosk.tap("Touch the screen to start")
+    assert kiosk.screen_name == "topics"
+    for title in ("Mobile payment", "Telehealth", "Spotting false information"):
+        assert kiosk.shows(title)
+    # A guest learner now exists and owns the session, with nothing started yet.
+    session = kiosk.app.store.active_session()
+    assert session is not None and session.learner_id == kiosk.app.learner_id
+    assert kiosk.app.store.all_progress(kiosk.app.learner_id) == {}
+
+
+def test_topic_lists_its_lessons_with_progress(kiosk):
+    kiosk.tap("Touch the screen to start")
+    kiosk.tap("Mobile payment")
+    assert kiosk.screen_name == "lessons"
+    assert kiosk.shows("Pay a shop with a QR code")
+    assert kiosk.texts().count("Not started") == 3
+    kiosk.tap("Pay a shop with a QR code")
+    assert kiosk.screen_name == "step"
+    assert kiosk.shows("Step 1 of 9")
+    kiosk.tap("Next")
+    assert kiosk.shows("Step 2 of 9")
+    kiosk.tap("Back")
+    kiosk.tap("Back")  # Back on the first step returns to the list
+    assert kiosk.screen_name == "lessons"
+    assert kiosk.shows("Step 1 of 9")
+
+
+def test_i_have_finished_forgets_the_learner(kiosk):
+    kiosk.tap("Touch the screen to start")
+    kiosk.tap("Telehealth")
+    kiosk.tap("Back to topics")
+    kiosk.tap("I have finished")
+    assert kiosk.screen_name == "welcome"
+    assert kiosk.app.store.active_session() is None
+    assert kiosk.app.learner_id == ""
