@@ -20,16 +20,16 @@ import random
 from dataclasses import dataclass, field
 from typing import Literal
 
-from kiosk.i18n import _, fill
+from kiosk.i18n import N_, _, fill, lesson_gettext
 from kiosk.lessons.model import Lesson, Sign, Step
 from kiosk.progress import LessonProgress, ProgressStore, StorageError
 
 GENERIC_HELP = {
-    "explain": "Read the words, or tap Listen to hear them. When you are ready, tap Next.",
-    "tap": "Look at the practice phone on the right. Tap the part the words ask for.",
-    "choice": "Read each answer. Tap the one you think is right. You can try as often as you like.",
-    "order": "Tap the sentences in the order you would do them. Start with what you do first.",
-    "spot": "Look closely at the phone. Then tap Real or Fake.",
+    "explain": N_("Read the words. When you are ready, tap Next."),
+    "tap": N_("Look at the practice phone on the right. Tap the part the words ask for."),
+    "choice": N_("Read each answer. Tap the one you think is right. You can try again."),
+    "order": N_("Tap the sentences in the order you would do them. Start with the first."),
+    "spot": N_("Look closely at the phone. Then tap It is real or It is fake."),
 }
 
 
@@ -83,7 +83,8 @@ class LessonPlayer:
 
     def text(self, source: str) -> str:
         """A lesson sentence in the learner's language, with its values filled in."""
-        return fill(_(source), self.lesson.values, locale=self.language, currency=self.currency)
+        return fill(lesson_gettext(source), self.lesson.values, locale=self.language,
+                    currency=self.currency)
 
     @property
     def sentences(self) -> list[str]:
@@ -131,7 +132,9 @@ class LessonPlayer:
                                                else _("Well done.")))
         return self._record(False, Feedback("hint", self.text(step.hint), point_at=step.target))
 
-    def choose(self, option: int) -> Feedback:
+    def choose(self, option: int) -> Feedback | None:
+        if self.solved_here:
+            return None  # once solved, further taps change nothing (as for tap and order)
         chosen = self.step.options[option]
         kind: Literal["right", "hint"] = "right" if chosen.correct else "hint"
         return self._record(chosen.correct, Feedback(kind, self.text(chosen.feedback)))

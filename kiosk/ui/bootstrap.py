@@ -14,9 +14,9 @@ def prepare(settings: Settings, *, headless: bool = False, fullscreen: bool = Fa
     kivy_home.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("KIVY_HOME", str(kivy_home))  # else Kivy writes into ~/.kivy
     os.environ["KIVY_NO_ARGS"] = "1"  # else Kivy eats our command-line options
-    os.environ.setdefault("KIVY_NO_FILELOG", "1")
-    if os.environ.get("KIOSK_QUIET_KIVY"):
-        os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+    # Kivy's own log goes to KIOSK_HOME/kivy/logs, where a technician can find a crash. The
+    # console log is never switched off: Kivy routes stderr through it, so turning it off would
+    # hide tracebacks too. KIOSK_QUIET_KIVY only raises its level.
     if headless:
         # Real rendering with Mesa's software GL and no X server (see PLATFORM.md).
         os.environ["SDL_VIDEODRIVER"] = "offscreen"
@@ -25,6 +25,8 @@ def prepare(settings: Settings, *, headless: bool = False, fullscreen: bool = Fa
     from kivy.config import Config
 
     Config.set("kivy", "exit_on_escape", "0")  # Escape must never quit a public kiosk
+    if os.environ.get("KIOSK_QUIET_KIVY"):
+        Config.set("kivy", "log_level", "warning")
     Config.set("kivy", "window_icon", str(Path(settings.assets_dir) / "images" / "icon.png"))
     Config.set("input", "mouse", "mouse,disable_multitouch")  # no red multitouch dots
     Config.set("graphics", "width", str(settings.screen_width))

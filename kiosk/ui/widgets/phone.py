@@ -84,10 +84,20 @@ class PhoneView(BoxLayout):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.elements: dict[str, PhoneElement] = {}
+        self._language = ""
 
     def show(self, screen: PhoneScreen | None, fill: Callable[[str], str],
-             images_dir: Path) -> None:
+             images_dir: Path, language: str = "") -> None:
         """Draw ``screen``; ``fill`` turns a source sentence into the text to show."""
+        if screen is not None and screen is self.screen and language == self._language:
+            # Several steps in a row often show the same phone screen: keep its widgets (text
+            # rendering is the slowest part of a step change) and only clear the marks.
+            self.highlight = ""
+            for widget in self.elements.values():
+                widget.highlighted = False
+                widget.sign_number = ""
+            return
+        self._language = language
         self.screen = screen
         body = self.ids.elements
         body.clear_widgets()
