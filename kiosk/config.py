@@ -38,8 +38,9 @@ class Settings:
     home: Path = field(default_factory=default_home)
     lessons_dir: Path = PROJECT_ROOT / "lessons"
     assets_dir: Path = PROJECT_ROOT / "assets"
+    locales_dir: Path = PROJECT_ROOT / "locales"
     currency: str = "TWD"
-    language: str = "en"
+    language: str = "zh_Hant_TW"  # the language a new learner sees first
     # The screen the touch-target sizes are checked against: a 10-inch 1280x800 panel by default.
     screen_inches: float = 10.1
     screen_width: int = 1280
@@ -64,6 +65,7 @@ _ENV_KEYS = {
     "KIOSK_HOME": "home",
     "KIOSK_LESSONS": "lessons_dir",
     "KIOSK_ASSETS": "assets_dir",
+    "KIOSK_LOCALES": "locales_dir",
     "KIOSK_CURRENCY": "currency",
     "KIOSK_LANGUAGE": "language",
     "KIOSK_SCREEN_INCHES": "screen_inches",

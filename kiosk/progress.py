@@ -33,6 +33,8 @@ from typing import Any
 
 import sqlite_utils
 
+from kiosk.i18n import _
+
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
@@ -104,6 +106,7 @@ class LessonProgress:
     furthest_step: int
     step_count: int
     status: str  # "in_progress" or "done"
+    language: str = ""
 
     @property
     def done(self) -> bool:
@@ -166,9 +169,10 @@ class ProgressStore:
             with suppress(Exception):
                 db.conn.close()
             moved = _move_aside(path, clock())
-            message = (f"The progress file could not be read ({exc}). It was moved to {moved} "
-                       "and a new one was started. Learners' earlier progress is in that file; "
-                       "please tell the programme's technical contact.")
+            message = _("The progress file could not be read ({error}). It was moved to "
+                        "{path} and a new one was started. Learners' earlier progress is in "
+                        "that file; please tell the programme's technical contact.").format(
+                            error=exc, path=moved)
             log.error(message)
             notices.append(message)
             db = _connect(path)
@@ -271,16 +275,16 @@ class ProgressStore:
 
     def progress(self, learner_id: str, lesson_id: str) -> LessonProgress | None:
         row = self.db.execute(
-            "SELECT lesson_id, lesson_version, step, furthest_step, step_count, status "
-            "FROM lesson_progress WHERE learner_id = ? AND lesson_id = ?",
+            "SELECT lesson_id, lesson_version, step, furthest_step, step_count, status, "
+            "language FROM lesson_progress WHERE learner_id = ? AND lesson_id = ?",
             [learner_id, lesson_id],
         ).fetchone()
         return LessonProgress(*row) if row else None
 
     def all_progress(self, learner_id: str) -> dict[str, LessonProgress]:
         rows = self.db.execute(
-            "SELECT lesson_id, lesson_version, step, furthest_step, step_count, status "
-            "FROM lesson_progress WHERE learner_id = ?",
+            "SELECT lesson_id, lesson_version, step, furthest_step, step_count, status, "
+            "language FROM lesson_progress WHERE learner_id = ?",
             [learner_id],
         ).fetchall()
         return {row[0]: LessonProgress(*row) for row in rows}
@@ -337,14 +341,15 @@ class ProgressStore:
 
 
 def _storage_message(exc: sqlite3.Error | OSError) -> str:
+    # Learners read these: plain words, translated, and the lesson always goes on.
     text = str(exc).lower()
     if "full" in text:
-        return ("The kiosk's storage is full, so this step was not saved. The lesson still works. "
-                "Please ask a volunteer to free some space.")
+        return _("The kiosk's storage is full, so this step was not saved. The lesson still "
+                 "works. Please ask a volunteer to free some space.")
     if "locked" in text or "busy" in text:
-        return "The progress file is busy. This step was not saved; please try again."
-    return (f"This step could not be saved ({exc}). The lesson still works. "
-            "Please tell a volunteer.")
+        return _("The progress file is busy. This step was not saved. Please try again.")
+    return _("This step could not be saved ({error}). The lesson still works. Please tell a "
+             "volunteer.").format(error=exc)
 
 
 def _migrate(db: sqlite_utils.Database) -> None:

@@ -1,8 +1,8 @@
 """Words and values in the learner's language.
 
-For now the kiosk speaks English (the source language); the translation catalogs arrive with the
-languages issue and plug in here, so every string on screen already passes through :func:`gettext`
-and every value through Babel.
+Two gettext domains, as Babel catalogs in ``locales/<lang>/LC_MESSAGES/``: ``kiosk`` for the
+screens' own words and ``lessons`` for lesson text. English is the source language. Values (money,
+dates, times, numbers) are formatted by Babel for the current language, never written into text.
 
 >>> from kiosk.lessons.model import Value
 >>> fill("You will pay {price}.", {"price": Value("money", 120)}, locale="en", currency="TWD")
@@ -13,28 +13,98 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext as _gettext
+import logging
 import string
+from io import BytesIO
+from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 
 from kiosk.lessons.model import Value
 
-DEFAULT_LOCALE = "en"
-_translations: _gettext.NullTranslations = _gettext.NullTranslations()
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("zh_Hant_TW", "en", "vi", "id")
+DEFAULT_LANGUAGE = "zh_Hant_TW"
+SOURCE_LANGUAGE = "en"
+DOMAINS = ("kiosk", "lessons")
+LOCALES_DIR = Path(__file__).resolve().parent.parent.parent / "locales"
+
+
+def _load_domain(locales_dir: Path, language: str, domain: str) -> _gettext.NullTranslations:
+    """The compiled catalog (.mo) if it is up to date, else the .po compiled in memory."""
+    folder = locales_dir / language / "LC_MESSAGES"
+    po, mo = folder / f"{domain}.po", folder / f"{domain}.mo"
+    try:
+        if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
+            with mo.open("rb") as handle:
+                return _gettext.GNUTranslations(handle)
+        if po.is_file():
+            with po.open("rb") as handle:
+                catalog = read_po(handle, locale=language, domain=domain)
+            buffer = BytesIO()
+            write_mo(buffer, catalog)
+            buffer.seek(0)
+            return _gettext.GNUTranslations(buffer)
+    except (OSError, ValueError) as exc:  # a damaged catalog: show English, never crash
+        log.error("Cannot read the %s catalog for %s: %s", domain, language, exc)
+    return _gettext.NullTranslations()
+
+
+class Translations:
+    """The UI and lesson catalogs of one language."""
+
+    def __init__(self, language: str, locales_dir: Path = LOCALES_DIR) -> None:
+        self.language = language
+        if language == SOURCE_LANGUAGE:
+            self.ui: _gettext.NullTranslations = _gettext.NullTranslations()
+            self.lessons: _gettext.NullTranslations = _gettext.NullTranslations()
+        else:
+            self.ui = _load_domain(locales_dir, language, "kiosk")
+            self.lessons = _load_domain(locales_dir, language, "lessons")
+
+
+_current = Translations(SOURCE_LANGUAGE)
+_cache: dict[tuple[str, Path], Translations] = {}
+
+
+def set_language(language: str, locales_dir: Path = LOCALES_DIR) -> None:
+    """Switch every following gettext call to ``language`` (catalogs are loaded once)."""
+    global _current
+    key = (language, locales_dir)
+    if key not in _cache:
+        _cache[key] = Translations(language, locales_dir)
+    _current = _cache[key]
+
+
+def current_language() -> str:
+    return _current.language
 
 
 def gettext(message: str) -> str:
-    """Translate a UI string (identity until catalogs are installed)."""
-    return _translations.gettext(message)
+    """Translate a UI string (``kiosk`` domain)."""
+    return _current.ui.gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _translations.ngettext(singular, plural, n)
+    return _current.ui.ngettext(singular, plural, n)
+
+
+def lesson_gettext(message: str) -> str:
+    """Translate a lesson string (``lessons`` domain)."""
+    return _current.lessons.gettext(message)
 
 
 _ = gettext
+
+
+def N_(message: str) -> str:  # the gettext convention for "mark, do not translate yet"
+    """Mark a string for extraction where it is defined; translate it where it is shown."""
+    return message
 
 
 def format_value(value: Value, *, locale: str, currency: str) -> str:
@@ -65,7 +135,7 @@ class _Values(dict[str, str]):
         return "{" + key + "}"  # the validator reports unknown names; never crash on screen
 
 
-def fill(text: str, values: dict[str, Value], *, locale: str = DEFAULT_LOCALE,
+def fill(text: str, values: dict[str, Value], *, locale: str = SOURCE_LANGUAGE,
          currency: str = "TWD") -> str:
     """Put formatted values into a sentence: ``"Pay {price}."`` -> ``"Pay NT$120."``."""
     if "{" not in text:
@@ -78,7 +148,14 @@ def fill(text: str, values: dict[str, Value], *, locale: str = DEFAULT_LOCALE,
         return text
 
 
+# How people name their own language on a sign or a form, where CLDR's display name is not it
+# (CLDR gives "中文 (繁體, 台灣)" and "Indonesia").
+ENDONYMS = {"zh_Hant_TW": "繁體中文（台灣）", "id": "Bahasa Indonesia"}
+
+
 def language_name(code: str) -> str:
     """A language's name written in that language, for the language buttons."""
+    if code in ENDONYMS:
+        return ENDONYMS[code]
     name = Locale.parse(code).get_display_name(code) or code
     return name[:1].upper() + name[1:]

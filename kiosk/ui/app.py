@@ -14,7 +14,14 @@ from kivy.properties import ListProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.config import Settings
-from kiosk.i18n import _
+from kiosk.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    SOURCE_LANGUAGE,
+    _,
+    ngettext,
+    set_language,
+)
 from kiosk.lessons import Library, load_library
 from kiosk.player import LessonPlayer
 from kiosk.progress import ProgressStore, StorageError
@@ -23,7 +30,7 @@ from kiosk.ui.screens.lessons import LessonsScreen
 from kiosk.ui.screens.step import StepScreen
 from kiosk.ui.screens.topics import TopicsScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
-from kiosk.ui.theme import Theme
+from kiosk.ui.theme import Theme, register_fonts
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +45,8 @@ class KioskApp(App):
     notices = ListProperty([])
     # A problem the learner should know about right now (e.g. "this step was not saved").
     alert = StringProperty("")
+    # The language on screen. kv rules pass it to translate() so they re-run when it changes.
+    language = StringProperty(SOURCE_LANGUAGE)
 
     def __init__(self, settings: Settings, *, fullscreen: bool = False,
                  library: Library | None = None, store: ProgressStore | None = None) -> None:
@@ -45,6 +54,7 @@ class KioskApp(App):
         self.settings = settings
         self.fullscreen = fullscreen
         self.theme = Theme(settings)
+        self._use_language(settings.language)
         self.library = library or load_library(settings.lessons_dir, settings.images_dir)
         self.store = store or self._open_store()
         self.notices = list(self.store.notices) + self._lesson_notices()
@@ -54,8 +64,8 @@ class KioskApp(App):
         try:
             return ProgressStore.open(self.settings.database_path)
         except StorageError as exc:
-            message = (f"Progress cannot be saved on this kiosk: {exc} Lessons still work, "
-                       "but nothing is kept after the kiosk is switched off.")
+            message = _("Progress cannot be saved on this kiosk: {error} Lessons still work, "
+                        "but nothing is kept after the kiosk is switched off.").format(error=exc)
             log.error(message)
             return ProgressStore.in_memory(notice=message)
 
@@ -64,10 +74,14 @@ class KioskApp(App):
         if not skipped:
             return []
         names = ", ".join(p.name for p in skipped)
-        return [f"{len(skipped)} lesson file(s) were skipped because of problems: {names}. "
-                "Run 'python -m kiosk lessons check' to see what to fix."]
+        return [ngettext("{count} lesson file was skipped because of problems: {names}. Run "
+                         "'python -m kiosk lessons check' to see what to fix.",
+                         "{count} lesson files were skipped because of problems: {names}. Run "
+                         "'python -m kiosk lessons check' to see what to fix.",
+                         len(skipped)).format(count=len(skipped), names=names)]
 
     def build(self) -> ScreenManager:
+        register_fonts(self.settings)
         Window.clearcolor = self.theme.background
         manager = ScreenManager(transition=NoTransition())
         for screen in (WelcomeScreen(name="welcome"), TopicsScreen(name="topics"),
@@ -92,6 +106,8 @@ class KioskApp(App):
             return
         self.topic_id = lesson.topic
         progress = self.store.progress(self.learner_id, lesson.id)
+        if progress is not None and progress.language in LANGUAGES:
+            self._use_language(progress.language)  # back in the learner's own language
         if progress is None or progress.done:
             self.go("lessons")
             return
@@ -121,7 +137,7 @@ class KioskApp(App):
 
         def begin() -> None:
             self.player = LessonPlayer.begin(self.store, lesson, self.learner_id,
-                                             language=self.settings.language,
+                                             language=self.language,
                                              currency=self.settings.currency)
 
         if self._save(begin):
@@ -136,6 +152,7 @@ class KioskApp(App):
         self.player = None
         self.learner_id = ""
         self.topic_id = ""
+        self._use_language(self.settings.language)  # the next person starts afresh
         self.go("welcome")
 
     def _save(self, action: object) -> bool:
@@ -149,5 +166,25 @@ class KioskApp(App):
         self.alert = ""
         return True
 
-    def translate(self, text: str) -> str:
+    # --- language ----------------------------------------------------------------------------
+    def _use_language(self, language: str) -> None:
+        if language not in LANGUAGES:
+            log.error("Unknown language %r; using %s", language, DEFAULT_LANGUAGE)
+            language = DEFAULT_LANGUAGE
+        set_language(language, self.settings.locales_dir)
+        self.language = language
+
+    def set_language(self, language: str) -> None:
+        """Switch language now: the current screen is drawn again, the learner's place kept."""
+        self._use_language(language)
+        self.notices = list(self.store.notices) + self._lesson_notices()
+        if self.player is not None:
+            self.player.language = self.language
+            self._save(lambda: self.store.set_language(self.learner_id, self.player.lesson.id,
+                                                       self.language))
+        if self.root is not None:
+            self.root.current_screen.refresh()
+
+    def translate(self, text: str, *_bindings: object) -> str:
+        """For .kv files: ``app.translate("Next", app.language)`` re-runs on a switch."""
         return _(text)

@@ -66,6 +66,16 @@ class Theme(EventDispatcher):
         self.font_phone = round(4.4 * self.px_per_mm)
 
 
+def register_fonts(settings: Settings) -> None:
+    """Make Noto Sans TC the default font of every widget: it covers Traditional Chinese, Latin
+    and Vietnamese. Kivy has no fallback font, so one font must cover every script on screen."""
+    from kivy.core.text import DEFAULT_FONT, LabelBase
+
+    fonts = settings.assets_dir / "fonts"
+    LabelBase.register(DEFAULT_FONT, fn_regular=str(fonts / "NotoSansTC-Regular.ttf"),
+                       fn_bold=str(fonts / "NotoSansTC-Bold.ttf"))
+
+
 # Practice apps: each has its own colour, so "the wallet" and "the clinic app" look different.
 APP_COLOURS = {
     "wallet": "#1b6e3a",

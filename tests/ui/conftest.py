@@ -44,7 +44,8 @@ def make_kiosk(kivy_window: object, tmp_path: Path) -> Iterator[object]:
     started: list[KioskApp] = []
 
     def start(settings: Settings | None = None) -> Driver:
-        settings = settings or load_settings(environ={"KIOSK_HOME": str(tmp_path / "home")})
+        settings = settings or load_settings(environ={"KIOSK_HOME": str(tmp_path / "home"),
+                                                      "KIOSK_LANGUAGE": "en"})
         app = KioskApp(replace(settings, fullscreen=False))
         started.append(app)
         app._run_prepare()

@@ -54,7 +54,7 @@ def test_step_fits_the_screen(kiosk, lesson_id, index):
     app.player._show(index)
     screen = app.root.get_screen("step")
     screen.refresh()
-    kiosk.frames(2)
+    kiosk.frames(6)
     assert overflows(screen) == [], f"{lesson_id} step {index + 1}"
     # With the longest feedback this step can give on show, it still fits.
     step = app.player.step
@@ -64,5 +64,6 @@ def test_step_fits_the_screen(kiosk, lesson_id, index):
         feedback.append(app.player.text(step.hint))
     screen.feedback_kind = "hint"
     screen.feedback_text = max(feedback, key=len)
-    kiosk.frames(2)
+    screen._fit_trigger()
+    kiosk.frames(6)
     assert overflows(screen) == [], f"{lesson_id} step {index + 1} with feedback"

@@ -8,7 +8,9 @@ from kivy.app import App
 from kivy.lang import Builder
 from kivy.uix.screenmanager import Screen
 
+# Imported for their side effect: they register the widgets that the screens' .kv files use.
 import kiosk.ui.widgets.common
+import kiosk.ui.widgets.language
 import kiosk.ui.widgets.phone  # noqa: F401
 
 

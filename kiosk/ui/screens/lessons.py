@@ -5,7 +5,7 @@ from __future__ import annotations
 from kivy.properties import BooleanProperty, NumericProperty
 from kivy.utils import get_color_from_hex
 
-from kiosk.i18n import ngettext
+from kiosk.i18n import _, lesson_gettext, ngettext
 from kiosk.progress import LessonProgress
 from kiosk.ui.screens.base import KioskScreen, load_kv
 from kiosk.ui.widgets.common import Card
@@ -13,14 +13,13 @@ from kiosk.ui.widgets.common import Card
 load_kv(__file__)
 
 
-def status_text(progress: LessonProgress | None, translate: object) -> str:
-    t = translate  # the app's translate function
+def status_text(progress: LessonProgress | None) -> str:
     if progress is None:
-        return t("Not started")  # type: ignore[operator, no-any-return]
+        return _("Not started")
     if progress.done:
-        return t("Done")  # type: ignore[operator, no-any-return]
-    return t("Step {number} of {total}").format(  # type: ignore[operator, no-any-return]
-        number=progress.step + 1, total=progress.step_count)
+        return _("Done")
+    return _("Step {number} of {total}").format(number=progress.step + 1,
+                                                total=progress.step_count)
 
 
 # Three cards fit a 1280x800 screen at the kiosk's text size. More lessons go on further pages,
@@ -43,7 +42,7 @@ class LessonsScreen(KioskScreen):
     def refresh(self) -> None:
         app = self.app
         topic = app.library.topic(app.topic_id)
-        self.ids.topic_title.text = app.translate(topic.title) if topic else ""
+        self.ids.topic_title.text = lesson_gettext(topic.title) if topic else ""
         accent = get_color_from_hex(topic.colour if topic and topic.colour else "#1d4f91")
         progress = app.store.all_progress(app.learner_id) if app.learner_id else {}
         cards = self.ids.cards
@@ -56,8 +55,9 @@ class LessonsScreen(KioskScreen):
             current = progress.get(lesson.id)
             if current is not None and current.lesson_version != lesson.version:
                 current = None  # the lesson changed since; it starts again from step 1
-            card = Card(title=app.translate(lesson.title), detail=app.translate(lesson.summary),
-                        status=status_text(current, app.translate), extra=minutes,
+            card = Card(title=lesson_gettext(lesson.title),
+                        detail=lesson_gettext(lesson.summary),
+                        status=status_text(current), extra=minutes,
                         accent=accent)
             card.lesson_id = lesson.id
             card.bind(on_release=lambda c: self.app.open_lesson(c.lesson_id))

@@ -6,8 +6,10 @@ passes taps to it.
 
 from __future__ import annotations
 
-from kivy.properties import BooleanProperty, StringProperty
+from kivy.clock import Clock
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
+from kiosk.i18n import _
 from kiosk.player import Feedback, LessonPlayer
 from kiosk.ui.screens.base import KioskScreen, load_kv
 from kiosk.ui.widgets.common import BigButton, Body
@@ -23,6 +25,14 @@ class StepScreen(KioskScreen):
     can_go_next = BooleanProperty(False)
     can_go_back = BooleanProperty(False)
     next_label = StringProperty("")
+    # Shrinks the step's text a little when a long step (in a long language) would not fit:
+    # learners cannot scroll, and clipped words are worse than slightly smaller ones.
+    text_scale = NumericProperty(1.0)
+    MIN_TEXT_SCALE = 0.75
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self._fit_trigger = Clock.create_trigger(self._fit)
 
     @property
     def player(self) -> LessonPlayer:
@@ -34,20 +44,42 @@ class StepScreen(KioskScreen):
             return
         app = self.app
         step = player.step
-        self.lesson_title = app.translate(player.lesson.title)
+        self.lesson_title = player.text(player.lesson.title)
         self.step_label = player.step_label
         self.feedback_text = ""
         self.feedback_kind = ""
+        self.text_scale = 1.0
         words = self.ids.words
         words.clear_widgets()
         for sentence in player.sentences:
             words.add_widget(Body(text=sentence))
         phone = self.ids.phone
-        phone.show(step.screen, player.text, app.settings.images_dir)
+        phone.show(step.screen, player.text, app.settings.images_dir, app.language)
         self.ids.picture.source = (str(app.settings.images_dir / step.picture)
                                    if step.picture else "")
         self._build_answers()
         self._update_buttons()
+        self._fit_trigger()
+
+    def _scaled_widgets(self) -> list[object]:
+        return [*self.ids.words.children, *self.ids.answers.children]
+
+    def on_text_scale(self, _screen: object, scale: float) -> None:
+        size = self.app.theme.font_body * scale
+        for widget in self._scaled_widgets():
+            widget.font_size = size
+
+    def _fit(self, *_: object) -> None:
+        """If the left column's content is taller than the column, scale the text down."""
+        column = self.ids.left
+        parts = [w for w in column.children if w.size_hint_y is None]
+        needed = sum(w.height for w in parts) + column.spacing * (len(parts) - 1)
+        if needed <= column.height + 1 or self.text_scale <= self.MIN_TEXT_SCALE:
+            return
+        # Text height grows a little less than linearly with font size: aim slightly low.
+        target = self.text_scale * (column.height / needed) * 0.97
+        self.text_scale = max(self.MIN_TEXT_SCALE, target)
+        self._fit_trigger()
 
     # --- answers -----------------------------------------------------------------------------
     def _build_answers(self) -> None:
@@ -73,17 +105,21 @@ class StepScreen(KioskScreen):
                 answers.add_widget(button)
         elif step.kind == "spot":
             answers.cols = 2
-            for answer, label in (("real", "It is real"), ("fake", "It is fake")):
-                button = BigButton(text=self.app.translate(label), style="secondary",
+            for answer, label in (("real", _("It is real")), ("fake", _("It is fake"))):
+                button = BigButton(text=label, style="secondary",
                                    compact=True)
                 button.spot_answer = answer
                 button.bind(on_release=self._spot)
                 answers.add_widget(button)
 
     def _choose(self, button: BigButton) -> None:
+        if self.player.solved_here:
+            return
         for other in self.ids.answers.children:
             other.style = "secondary"
         feedback = self.player.choose(button.option_index)
+        if feedback is None:
+            return
         if feedback.right:
             button.style = "primary"
         self._show(feedback)
@@ -107,7 +143,9 @@ class StepScreen(KioskScreen):
             answers.clear_widgets()
             answers.cols = 1
             for number, sign in enumerate(feedback.signs, 1):
-                answers.add_widget(Body(text=f"{number}.  {self.player.text(sign.text)}"))
+                answers.add_widget(Body(text=f"{number}.  {self.player.text(sign.text)}",
+                                        font_size=self.app.theme.font_body * self.text_scale))
+            self._fit_trigger()
             self.ids.phone.mark_signs([sign.element for sign in feedback.signs])
 
     def on_phone_tap(self, element_id: str | None) -> None:
@@ -120,13 +158,13 @@ class StepScreen(KioskScreen):
         self.feedback_text = feedback.text
         self.ids.phone.highlight = feedback.point_at
         self._update_buttons()
+        self._fit_trigger()
 
     def _update_buttons(self) -> None:
         player = self.player
         self.can_go_next = player.answered
         self.can_go_back = player.index > 0
-        self.next_label = (self.app.translate("Finish") if player.is_last
-                           else self.app.translate("Next"))
+        self.next_label = _("Finish") if player.is_last else _("Next")
         self.app.alert = player.storage_problem
 
     # --- bottom bar --------------------------------------------------------------------------
@@ -146,5 +184,6 @@ class StepScreen(KioskScreen):
     def show_help(self) -> None:
         self.feedback_kind = "hint"
         self.feedback_text = self.player.help_text
+        self._fit_trigger()
         if self.player.step.kind == "tap":
             self.ids.phone.highlight = self.player.step.target

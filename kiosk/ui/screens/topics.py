@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kivy.utils import get_color_from_hex
 
-from kiosk.i18n import ngettext
+from kiosk.i18n import lesson_gettext, ngettext
 from kiosk.ui.screens.base import KioskScreen, load_kv
 from kiosk.ui.widgets.common import Card
 
@@ -18,7 +18,7 @@ class TopicsScreen(KioskScreen):
         cards.clear_widgets()
         for topic in app.library.topics:
             count = len(app.library.lessons_in(topic.id))
-            card = Card(title=app.translate(topic.title), detail=app.translate(topic.summary),
+            card = Card(title=lesson_gettext(topic.title), detail=lesson_gettext(topic.summary),
                         status=ngettext("{n} lesson", "{n} lessons", count).format(n=count),
                         accent=get_color_from_hex(topic.colour or "#1d4f91"))
             card.topic_id = topic.id

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from kiosk.i18n import LANGUAGES, language_name
 from kiosk.ui.screens.base import KioskScreen, load_kv
+from kiosk.ui.widgets.common import BigButton
 
 load_kv(__file__)
 
 
 class WelcomeScreen(KioskScreen):
-    def on_touch_up(self, touch: object) -> bool:
-        # The whole screen is the button: any single tap starts.
-        if self.collide_point(*touch.pos) and self.manager.current == self.name:  # type: ignore[attr-defined]
-            self.app.start_learning()
-            return True
-        return super().on_touch_up(touch)
+    """A huge start button, and the four languages, each written in its own language."""
+
+    def on_kv_post(self, base_widget: object) -> None:
+        self.ids.start.bind(on_release=lambda *_: self.app.start_learning())
+
+    def refresh(self) -> None:
+        row = self.ids.languages
+        row.clear_widgets()
+        for code in LANGUAGES:
+            button = BigButton(text=language_name(code),
+                               style="primary" if code == self.app.language else "secondary")
+            button.language = code
+            button.bind(on_release=lambda b: self.app.set_language(b.language))
+            row.add_widget(button)

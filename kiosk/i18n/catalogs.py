@@ -1,0 +1,152 @@
+"""The translation catalog workflow, wrapping ``pybabel extract / update / compile``.
+
+::
+
+    python -m kiosk i18n extract    # source strings -> locales/kiosk.pot, locales/lessons.pot
+    python -m kiosk i18n update     # merge new strings into every language's .po files
+    python -m kiosk i18n compile    # .po -> .mo (done by ./run; never edit a .mo by hand)
+    python -m kiosk i18n check      # fail if a catalog is out of date, empty or fuzzy
+    python -m kiosk i18n init fr    # start a new language
+
+Translators edit the ``.po`` files with any PO editor (Poedit, Lokalize, Weblate).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import CommandLineInterface
+from babel.messages.pofile import read_po, write_po
+
+from kiosk.config import PROJECT_ROOT
+from kiosk.i18n import DOMAINS, LANGUAGES, LOCALES_DIR, SOURCE_LANGUAGE
+from kiosk.i18n.extract import extract_kv, extract_lessons
+
+# UI strings come from Python code and .kv files; lesson text from the lesson files. The same
+# mapping is in babel.cfg / babel-lessons.cfg for people who run pybabel by hand.
+MAPPINGS = {
+    "kiosk": [("kiosk/**.py", "python"), ("kiosk/**.kv", "kiosk_kv")],
+    "lessons": [("lessons/**.toml", "kiosk_lessons")],
+}
+METHODS = {"kiosk_kv": extract_kv, "kiosk_lessons": extract_lessons}
+TRANSLATED = tuple(lang for lang in LANGUAGES if lang != SOURCE_LANGUAGE)
+
+
+def _pybabel(*args: str) -> None:
+    CommandLineInterface().run(["pybabel", "-q", *args])  # type: ignore[no-untyped-call]
+
+
+def template_path(domain: str, locales_dir: Path = LOCALES_DIR) -> Path:
+    return locales_dir / f"{domain}.pot"
+
+
+def po_path(language: str, domain: str, locales_dir: Path = LOCALES_DIR) -> Path:
+    return locales_dir / language / "LC_MESSAGES" / f"{domain}.po"
+
+
+def extract(domain: str, output: Path) -> None:
+    """Write the template (.pot) of ``domain``: the same as ``pybabel extract -F <cfg>``, with the
+    project's extractors passed in directly so this works before the package is installed."""
+    method_map = [(pattern, METHODS.get(method, method))
+                  for pattern, method in MAPPINGS[domain]]
+    catalog = Catalog(project="community-skills-kiosk", charset="utf-8")
+    keywords = {"_": None, "gettext": None, "translate": None, "N_": None,
+                "ngettext": (1, 2)}
+    # Babel takes a callable in place of a method name (its type hints only say str).
+    for filename, lineno, message, comments, context in extract_from_dir(
+            str(PROJECT_ROOT), method_map=cast(Any, method_map), keywords=keywords,
+            comment_tags=("TRANSLATORS:",), strip_comment_tags=True):
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments,
+                    context=context)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("wb") as handle:
+        write_po(handle, catalog, no_location=True, sort_output=True, width=100)
+
+
+def extract_all(locales_dir: Path = LOCALES_DIR) -> None:
+    for domain in DOMAINS:
+        extract(domain, template_path(domain, locales_dir))
+
+
+def update_all(locales_dir: Path = LOCALES_DIR) -> None:
+    """Merge the templates into every language; new strings arrive empty, never guessed."""
+    for domain in DOMAINS:
+        for language in TRANSLATED:
+            po = po_path(language, domain, locales_dir)
+            if not po.exists():
+                _pybabel("init", "-D", domain, "-i", str(template_path(domain, locales_dir)),
+                         "-d", str(locales_dir), "-l", language)
+            else:
+                _pybabel("update", "-D", domain, "-i", str(template_path(domain, locales_dir)),
+                         "-d", str(locales_dir), "-l", language, "--no-fuzzy-matching",
+                         "--ignore-obsolete")
+
+
+def compile_all(locales_dir: Path = LOCALES_DIR) -> None:
+    for domain in DOMAINS:
+        for language in TRANSLATED:
+            if po_path(language, domain, locales_dir).exists():
+                _pybabel("compile", "-D", domain, "-d", str(locales_dir), "-l", language)
+
+
+def init_language(language: str, locales_dir: Path = LOCALES_DIR) -> None:
+    for domain in DOMAINS:
+        _pybabel("init", "-D", domain, "-i", str(template_path(domain, locales_dir)),
+                 "-d", str(locales_dir), "-l", language)
+
+
+@dataclass(frozen=True)
+class CatalogProblem:
+    path: Path
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+def _read(path: Path, language: str | None = None) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle, locale=language)
+
+
+def check(locales_dir: Path = LOCALES_DIR) -> list[CatalogProblem]:
+    """Everything that stops the catalogs from shipping: out of date, empty, fuzzy, broken."""
+    problems: list[CatalogProblem] = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for domain in DOMAINS:
+            fresh_path = Path(scratch) / f"{domain}.pot"
+            extract(domain, fresh_path)
+            fresh = {m.id for m in _read(fresh_path) if m.id}
+            template = template_path(domain, locales_dir)
+            if not template.exists() or {m.id for m in _read(template) if m.id} != fresh:
+                problems.append(CatalogProblem(template, "out of date with the source "
+                                               "strings; run: python -m kiosk i18n extract"))
+            for language in TRANSLATED:
+                po = po_path(language, domain, locales_dir)
+                if not po.exists():
+                    problems.append(CatalogProblem(po, "missing; run: python -m kiosk i18n "
+                                                   "update"))
+                    continue
+                catalog = _read(po, language)
+                ids = {m.id for m in catalog if m.id}
+                for missing in sorted(str(i) for i in fresh - ids)[:5]:
+                    problems.append(CatalogProblem(po, f"no entry for {missing!r}; run: "
+                                                   "python -m kiosk i18n update"))
+                for message in catalog:
+                    if not message.id:
+                        continue
+                    label = str(message.id if isinstance(message.id, str) else message.id[0])
+                    if message.fuzzy:
+                        problems.append(CatalogProblem(po, f"fuzzy: {label!r}"))
+                    strings = (message.string if isinstance(message.string, tuple | list)
+                               else [message.string])
+                    if not all(strings):
+                        problems.append(CatalogProblem(po, f"not translated: {label!r}"))
+                    for error in message.check(catalog):
+                        problems.append(CatalogProblem(po, f"{label!r}: {error}"))
+    return problems
