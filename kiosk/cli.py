@@ -38,6 +38,15 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", type=Path,
                        help="lesson files or folders (default: every lesson)")
 
+    i18n = commands.add_parser("i18n", help="translation catalogs (wraps pybabel)")
+    i18n_commands = i18n.add_subparsers(dest="i18n_command", required=True)
+    i18n_commands.add_parser("extract", help="source strings -> locales/*.pot")
+    i18n_commands.add_parser("update", help="merge new strings into every language's .po")
+    i18n_commands.add_parser("compile", help=".po -> .mo (the kiosk also reads fresh .po)")
+    i18n_commands.add_parser("check", help="fail if a catalog is out of date, empty or fuzzy")
+    init = i18n_commands.add_parser("init", help="start a new language")
+    init.add_argument("language", help="a locale code, e.g. th or fil")
+
     shot = commands.add_parser("screenshot", help="draw one screen headless into a PNG file")
     shot.add_argument("--screen", required=True, choices=SCREENS)
     shot.add_argument("--lesson", help="lesson id, for the lessons, step and done screens")
@@ -80,6 +89,27 @@ def check_lessons(paths: Sequence[Path]) -> int:
     return 0
 
 
+def run_i18n(command: str, language: str | None) -> int:
+    from kiosk.i18n import catalogs
+
+    if command == "check":
+        problems = catalogs.check()
+        for problem in problems:
+            print(problem)
+        if problems:
+            print(f"{len(problems)} catalog problem(s).", file=sys.stderr)
+            return 1
+        print("Catalogs are complete and up to date.")
+        return 0
+    if command == "init":
+        assert language is not None
+        catalogs.init_language(language)
+        return 0
+    {"extract": catalogs.extract_all, "update": catalogs.update_all,
+     "compile": catalogs.compile_all}[command]()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = _build_parser().parse_args(argv)
@@ -90,6 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "lessons":
         logging.getLogger("kiosk.lessons").setLevel(logging.ERROR)  # problems are printed below
         return check_lessons(list(args.paths))
+    if args.command == "i18n":
+        return run_i18n(args.i18n_command, getattr(args, "language", None))
     if args.command == "screenshot":
         from kiosk.ui.launch import screenshot
 

@@ -4,11 +4,14 @@ is simply lost to them."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from kivy.core.window import Window
 from kivy.uix.label import Label
 
 from kiosk.config import load_settings
+from kiosk.i18n import LANGUAGES
 from kiosk.lessons import load_library
 from tests.ui.driver import visible, walk
 
@@ -16,8 +19,10 @@ pytestmark = pytest.mark.ui
 
 _settings = load_settings(environ={})
 _library = load_library(_settings.lessons_dir, _settings.images_dir)
-STEPS = [(lesson.id, n) for lesson in _library.lessons.values()
-         for n in range(lesson.step_count)]
+# Every language by default; KIOSK_TEST_LANGUAGES=vi,id narrows it while translating.
+_languages = os.environ.get("KIOSK_TEST_LANGUAGES", ",".join(LANGUAGES)).split(",")
+STEPS = [(language, lesson.id, n) for language in _languages
+         for lesson in _library.lessons.values() for n in range(lesson.step_count)]
 
 
 def overflows(screen) -> list[str]:
@@ -46,16 +51,17 @@ def overflows(screen) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize(("lesson_id", "index"), STEPS)
-def test_step_fits_the_screen(kiosk, lesson_id, index):
+@pytest.mark.parametrize(("language", "lesson_id", "index"), STEPS)
+def test_step_fits_the_screen(kiosk, language, lesson_id, index):
     app = kiosk.app
+    app.set_language(language)
     app.start_learning()
     app.open_lesson(lesson_id)
     app.player._show(index)
     screen = app.root.get_screen("step")
     screen.refresh()
     kiosk.frames(6)
-    assert overflows(screen) == [], f"{lesson_id} step {index + 1}"
+    assert overflows(screen) == [], f"{language} {lesson_id} step {index + 1}"
     # With the longest feedback this step can give on show, it still fits.
     step = app.player.step
     feedback = [app.player.help_text]
@@ -66,4 +72,4 @@ def test_step_fits_the_screen(kiosk, lesson_id, index):
     screen.feedback_text = max(feedback, key=len)
     screen._fit_trigger()
     kiosk.frames(6)
-    assert overflows(screen) == [], f"{lesson_id} step {index + 1} with feedback"
+    assert overflows(screen) == [], f"{language} {lesson_id} step {index + 1} with feedback"
