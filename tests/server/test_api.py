@@ -241,3 +241,46 @@ def test_health_and_schema_are_served(server: RunningServer) -> None:
         spec = c.get("/openapi.json")
     assert health["ok"] is True and health["database"] in {"sqlite", "postgresql"}
     assert spec.status_code == 200 and "/api/v1/enrol" in json.loads(spec.text)["paths"]
+
+
+def test_server_killed_mid_upload_loses_nothing_and_counts_nothing_twice(
+        db_url: str, lessons_dir: Any) -> None:
+    """SIGKILL the server while a kiosk uploads; restart; the kiosk resends every batch it has
+    no acknowledgement for (and, to be harsh, every other one too): totals are exact."""
+    import concurrent.futures
+
+    from tests.server.conftest import start_server, stop_server
+
+    server = start_server(db_url, "--rate-limit", "10000", lessons=lessons_dir)
+    kiosk = server.enrol()
+    bodies = [body_of(batch(kiosk.id, [item(day=f"2025-10-{1 + n % 28:02d}",
+                                            lesson_version=1 + n // 28, revision=1, starts=n + 1,
+                                            completions=n)]))
+              for n in range(120)]
+    acknowledged: set[int] = set()
+
+    def send(n: int) -> None:
+        try:
+            if server.upload(kiosk, bodies[n]).status_code == 200:
+                acknowledged.add(n)
+        except httpx.TransportError:
+            pass  # the server died under us: no acknowledgement
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        futures = [pool.submit(send, n) for n in range(len(bodies))]
+        while len(acknowledged) < 20:
+            time.sleep(0.01)
+        server.proc.kill()
+        concurrent.futures.wait(futures)
+    server.proc.wait()
+    assert 20 <= len(acknowledged) < len(bodies)
+
+    restarted = start_server(db_url, "--rate-limit", "10000", lessons=lessons_dir)
+    try:
+        statuses = [restarted.upload(kiosk, body).json()["status"] for body in bodies]
+        assert all(statuses[n] == "duplicate" for n in acknowledged)  # nothing acknowledged lost
+        rows = restarted.store().counters()
+        assert len(rows) == len(bodies)
+        assert sum(r["starts"] for r in rows) == sum(range(1, len(bodies) + 1))
+    finally:
+        stop_server(restarted)
