@@ -54,7 +54,9 @@ def test_accepted_duplicate_and_revisions(server: RunningServer) -> None:
                                                 "items": 1, "applied": 0}
     newer = server.upload(kiosk, body_of(batch(kiosk.id, [item(revision=3, starts=9)])))
     assert newer.json()["applied"] == 1
-    rows = server.store().counters()
+    store = server.store()
+    rows = store.counters()
+    store.close()
     assert [(r["revision"], r["starts"], r["completions"]) for r in rows] == [(3, 9, 5)]
 
 
@@ -279,7 +281,9 @@ def test_server_killed_mid_upload_loses_nothing_and_counts_nothing_twice(
     try:
         statuses = [restarted.upload(kiosk, body).json()["status"] for body in bodies]
         assert all(statuses[n] == "duplicate" for n in acknowledged)  # nothing acknowledged lost
-        rows = restarted.store().counters()
+        store = restarted.store()
+        rows = store.counters()
+        store.close()
         assert len(rows) == len(bodies)
         assert sum(r["starts"] for r in rows) == sum(range(1, len(bodies) + 1))
     finally:

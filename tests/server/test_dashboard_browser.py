@@ -77,8 +77,11 @@ def browser(tmp_path: Path) -> Iterator[object]:
 def test_log_in_see_chart_and_small_cell_download_csv(dashboard_server: RunningServer,
                                                       browser: object) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
 
     driver = browser  # type: ignore[assignment]
+    wait = WebDriverWait(driver, 20)
     driver.get(dashboard_server.url + "/dashboard")
     assert driver.current_url.endswith("/login")  # not logged in: sent to the login form
 
@@ -88,9 +91,10 @@ def test_log_in_see_chart_and_small_cell_download_csv(dashboard_server: RunningS
         driver.find_element(By.CSS_SELECTOR, "form.login button[type=submit]").click()
 
     log_in("not the password")
-    assert "Wrong e-mail address or password" in driver.find_element(By.CLASS_NAME, "error").text
+    error = wait.until(ec.presence_of_element_located((By.CLASS_NAME, "error")))
+    assert "Wrong e-mail address or password" in error.text
     log_in(PASSWORD)
-    assert driver.find_element(By.TAG_NAME, "h1").text == "Digital-equity report"
+    wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Digital-equity report"))
 
     charts = driver.find_elements(By.CSS_SELECTOR, "svg.chart")
     assert len(charts) == 2  # weekly and funnel, drawn inline by the server
