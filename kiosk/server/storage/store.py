@@ -2,7 +2,8 @@
 
 Example::
 
-    >>> store = open_store(str(Path(tmp) / "server.db"))
+    >>> import tempfile
+    >>> store = open_store(str(Path(tempfile.mkdtemp()) / "server.db"))
     >>> centre = store.add_centre("Wanhua Community Centre")
     >>> code = store.create_enrolment_code("Wanhua Community Centre", now=1_700_000_000)
     >>> kiosk = store.enrol(code, now=1_700_000_100)
