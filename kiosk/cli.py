@@ -7,6 +7,7 @@ Examples::
     python -m kiosk lessons check         # check every lesson file
     python -m kiosk lessons check lessons/payment/pay-shop-qr.toml
     python -m kiosk screenshot --screen step --lesson pay-shop-qr --step 2 --out step.png
+    python -m kiosk server serve --db server.db   # the managers' server (see docs/SERVER.md)
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from kiosk.config import load_settings
 from kiosk.lessons import Library, lesson_files, load_library
 from kiosk.lessons.library import check_files, load_topics
+from kiosk.server.cli import add_server_parser, run_server_command
 
 SCREENS = ("welcome", "topics", "lessons", "step", "done")
 
@@ -54,6 +56,8 @@ def _build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--step", type=int, default=1, help="step number, counted from 1")
     shot.add_argument("--lang", help="language code")
     shot.add_argument("--out", required=True, type=Path, help="PNG file to write")
+
+    add_server_parser(commands)
     return parser
 
 
@@ -127,4 +131,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return int(screenshot(screen=args.screen, lesson=args.lesson, topic=args.topic,
                               step=args.step, language=args.lang, out=args.out))
+    if args.command == "server":
+        return run_server_command(args)
     raise AssertionError(args.command)

@@ -1,0 +1,164 @@
+"""``python -m kiosk server ...``: thin commands over the server core.
+
+Examples::
+
+    python -m kiosk server serve --db /var/lib/kiosk-server/server.db
+    python -m kiosk server add-centre "Wanhua Community Centre"
+    python -m kiosk server enrol-code --centre "Wanhua Community Centre"
+    python -m kiosk server add-manager manager@example.org          # asks for the password
+    python -m kiosk server revoke-kiosk k-3f9a0c2b1d7e
+    python -m kiosk server import-bundle /media/usb/kiosk-bundle.json
+
+Nothing heavy is imported until a command runs, so ``python -m kiosk --help`` stays fast and the
+kiosk itself never loads FastAPI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from kiosk.server.config import DEFAULT_PORT, ServerConfig, default_db, describe_db
+
+
+def add_server_parser(commands: Any) -> None:
+    server = commands.add_parser("server", help="the programme managers' reports server")
+    sub = server.add_subparsers(dest="server_command", required=True)
+
+    def with_db(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        parser.add_argument("--db", default=None,
+                            help="SQLite file or postgresql:// URL (default: $KIOSK_SERVER_DB, "
+                                 "else server.db in the kiosk's data folder)")
+        return parser
+
+    serve = with_db(sub.add_parser("serve", help="run the API and dashboard"))
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve.add_argument("--lessons", type=Path, default=None,
+                       help="lessons folder: refuse batches naming any other lesson")
+    serve.add_argument("--rate-limit", type=int, default=60, metavar="N",
+                       help="requests per kiosk per minute (default 60)")
+    serve.add_argument("--secure-cookies", action="store_true",
+                       help="mark the login cookie Secure (set this behind an HTTPS proxy)")
+    serve.add_argument("--quiet-days", type=int, default=7,
+                       help="a kiosk with no batch for this many days is listed as quiet")
+
+    centre = with_db(sub.add_parser("add-centre", help="add a community centre"))
+    centre.add_argument("name")
+
+    code = with_db(sub.add_parser("enrol-code", help="make a one-time code to enrol one kiosk"))
+    code.add_argument("--centre", required=True, help="the centre's name, as added")
+    code.add_argument("--days", type=int, default=7, help="days the code stays valid")
+
+    manager = with_db(sub.add_parser("add-manager", help="add a dashboard login"))
+    manager.add_argument("email")
+    manager.add_argument("--password-stdin", action="store_true",
+                         help="read the password from the first line of standard input")
+
+    revoke = with_db(sub.add_parser("revoke-kiosk", help="refuse every further upload"))
+    revoke.add_argument("kiosk_id")
+
+    bundle = with_db(sub.add_parser("import-bundle", help="import a signed USB bundle"))
+    bundle.add_argument("file", type=Path)
+    bundle.add_argument("--lessons", type=Path, default=None)
+
+
+def run_server_command(args: argparse.Namespace) -> int:
+    from kiosk.server.storage import StoreError, open_store
+
+    db = args.db or default_db()
+    if args.server_command == "serve":
+        return _serve(args, db)
+    store = open_store(db)
+    try:
+        if args.server_command == "add-centre":
+            centre = store.add_centre(args.name, now=time.time())
+            print(f"Added centre {centre.name!r}. Next: python -m kiosk server enrol-code "
+                  f"--centre {json.dumps(centre.name)}")
+        elif args.server_command == "enrol-code":
+            code = store.create_enrolment_code(args.centre, now=time.time(), days=args.days)
+            print(code)
+            print(f"Type this code on the kiosk at {args.centre} within {args.days} days. "
+                  "It works once.", file=sys.stderr)
+        elif args.server_command == "add-manager":
+            return _add_manager(store, args.email, args.password_stdin)
+        elif args.server_command == "revoke-kiosk":
+            if not store.revoke_kiosk(args.kiosk_id):
+                print(f"No kiosk {args.kiosk_id!r}.", file=sys.stderr)
+                return 1
+            print(f"Kiosk {args.kiosk_id} revoked: its uploads are now refused.")
+        elif args.server_command == "import-bundle":
+            return _import_bundle(store, args.file, args.lessons)
+        else:
+            raise AssertionError(args.server_command)
+    except StoreError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    return 0
+
+
+def _serve(args: argparse.Namespace, db: str) -> int:
+    import uvicorn
+
+    from kiosk.server.app import create_app
+    from kiosk.server.ingest import Limits
+    from kiosk.server.storage import open_store
+
+    config = ServerConfig(db=db, host=args.host, port=args.port, lessons_dir=args.lessons,
+                          limits=Limits(requests_per_minute=args.rate_limit),
+                          secure_cookies=args.secure_cookies, quiet_days=args.quiet_days)
+    store = open_store(db)
+    print(f"Kiosk server, {store.kind} database: {describe_db(db)}", flush=True)
+    print(f"Dashboard: {config.dashboard_url}", flush=True)
+    if store.manager_count() == 0:
+        db_arg = "" if args.db is None else f" --db {json.dumps(args.db)}"
+        print("No manager can log in yet. Create the first one with:\n"
+              f"  python -m kiosk server add-manager you@example.org{db_arg}", flush=True)
+    app = create_app(config, store=store)
+    # No access log: it would record the addresses of community centres with every request.
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    store.close()
+    return 0
+
+
+def _add_manager(store: Any, email: str, from_stdin: bool) -> int:
+    from kiosk.server.passwords import hash_password, password_problem
+
+    if "@" not in email:
+        print("Error: give the manager's e-mail address.", file=sys.stderr)
+        return 1
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Same password again: ") != password:
+            print("Error: the two passwords differ.", file=sys.stderr)
+            return 1
+    problem = password_problem(password)
+    if problem:
+        print(f"Error: {problem}.", file=sys.stderr)
+        return 1
+    store.add_manager(email, hash_password(password), now=time.time())
+    print(f"Manager {email.strip().lower()} added; they can now log in to the dashboard.")
+    return 0
+
+
+def _import_bundle(store: Any, path: Path, lessons: Path | None) -> int:
+    from kiosk.server.bundle import import_bundle
+    from kiosk.server.catalogue import Catalogue
+    from kiosk.server.ingest import Ingestor
+
+    catalogue = Catalogue.from_dir(lessons) if lessons else Catalogue.guess()
+    report = import_bundle(Ingestor(store, catalogue), path, now=time.time())
+    for line in report.lines:
+        print(line)
+    print(f"{report.accepted} accepted, {report.duplicates} already imported, "
+          f"{report.refused} refused.")
+    return 1 if report.refused else 0

@@ -1,0 +1,167 @@
+"""The managers' dashboard: login, the report page, a CSV for every table. HTML from Jinja2,
+charts as inline SVG, no JavaScript at all, so it works on any phone and with no internet.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+
+from kiosk.server.auth import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    Session,
+    Sessions,
+    new_csrf_token,
+    same_token,
+)
+from kiosk.server.catalogue import Catalogue
+from kiosk.server.config import ServerConfig
+from kiosk.server.passwords import verify_password
+from kiosk.server.ratelimit import RateLimiter
+from kiosk.server.reports import LANGUAGE_NAMES, WEEK_CHOICES, Filters, Report, build_report
+from kiosk.server.storage import Store
+from kiosk.server.suppression import HIDDEN, SMALL
+from kiosk.server.svg import bar_chart
+
+HERE = Path(__file__).parent
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
+                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+# A wrong password costs the same scrypt as a right one; this only stops a flood.
+LOGIN_ATTEMPTS_PER_MINUTE = 10
+
+
+def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
+                    clock: Callable[[], float] = time.time) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    sessions = Sessions(store.session_secret())
+    login_limiter = RateLimiter(LOGIN_ATTEMPTS_PER_MINUTE)
+    cookie_flags = {"httponly": True, "samesite": "strict", "secure": config.secure_cookies}
+
+    def session_of(request: Request) -> Session | None:
+        session = sessions.read(request.cookies.get(SESSION_COOKIE))
+        if session is None or store.manager_password_hash(session.email) is None:
+            return None  # a removed manager's cookie stops working at once
+        return session
+
+    def page(request: Request, name: str, context: dict[str, object],
+             status: int = 200) -> HTMLResponse:
+        response = templates.TemplateResponse(request, name, context, status_code=status)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    def login_page(request: Request, error: str = "", status: int = 200) -> HTMLResponse:
+        token = new_csrf_token()
+        response = page(request, "login.html", {"csrf": token, "error": error}, status)
+        response.set_cookie(CSRF_COOKIE, token, max_age=3600, **cookie_flags)  # type: ignore[arg-type]
+        return response
+
+    @router.get("/")
+    def root() -> RedirectResponse:
+        return RedirectResponse("/dashboard", status_code=303)
+
+    @router.get("/static/dashboard.css")
+    def css() -> FileResponse:
+        return FileResponse(HERE / "static" / "dashboard.css", media_type="text/css")
+
+    @router.get("/login")
+    def login_form(request: Request) -> HTMLResponse:
+        return login_page(request)
+
+    @router.post("/login", response_model=None)
+    async def login(request: Request, email: str = Form(""), password: str = Form(""),
+                    csrf: str = Form("")) -> Response:
+        if not same_token(csrf, request.cookies.get(CSRF_COOKIE)):
+            return login_page(request, "The form had expired. Please try again.", 403)
+        client = request.client.host if request.client else "?"
+        if login_limiter.check(client, now=clock()):
+            return login_page(request, "Too many attempts. Wait a minute and try again.", 429)
+        stored = store.manager_password_hash(email)
+        ok = await run_in_threadpool(verify_password, password, stored or _DUMMY_HASH)
+        if not (ok and stored):
+            return login_page(request, "Wrong e-mail address or password.", 401)
+        response = RedirectResponse("/dashboard", status_code=303)
+        response.set_cookie(SESSION_COOKIE, sessions.issue(email.strip().lower()),
+                            max_age=12 * 3600, **cookie_flags)  # type: ignore[arg-type]
+        response.delete_cookie(CSRF_COOKIE)
+        return response
+
+    @router.post("/logout")
+    def logout(request: Request, csrf: str = Form("")) -> RedirectResponse:
+        session = session_of(request)
+        response = RedirectResponse("/login", status_code=303)
+        if session and same_token(csrf, session.csrf):
+            response.delete_cookie(SESSION_COOKIE)
+        return response
+
+    def report_for(request: Request) -> Report:
+        q = request.query_params
+        weeks = int(q["weeks"]) if q.get("weeks", "").isdigit() else 12
+        centre_ids = {c.id for c in store.centres()}
+        filters = Filters(
+            weeks=weeks if weeks in WEEK_CHOICES else 12,
+            centre=q.get("centre") if q.get("centre") in centre_ids else None,
+            language=q.get("language") if q.get("language") in LANGUAGE_NAMES else None,
+            topic=q.get("topic") or None,
+            lesson=q.get("lesson") or None)
+        today = dt.datetime.fromtimestamp(clock(), dt.UTC).date()
+        return build_report(store, catalogue, filters, today=today, quiet_days=config.quiet_days)
+
+    @router.get("/dashboard", response_model=None)
+    def dashboard(request: Request) -> Response:
+        session = session_of(request)
+        if session is None:
+            return RedirectResponse("/login", status_code=303)
+        report = report_for(request)
+        weekly = bar_chart("Learners who started and finished, by week",
+                           [r[0] for r in report.weeks.rows],
+                           [("Started", "started", [r[1] for r in report.weeks.rows]),
+                            ("Finished", "finished", [r[2] for r in report.weeks.rows])])
+        funnel = bar_chart(report.funnel.title, [f"Step {r[0]}" for r in report.funnel.rows],
+                           [("Reached", "reached", [r[1] for r in report.funnel.rows])])
+        return page(request, "dashboard.html", {
+            "report": report, "session": session, "weekly_chart": weekly,
+            "funnel_chart": funnel if report.funnel.rows else "",
+            "query": request.url.query, "centres": store.centres(),
+            "languages": LANGUAGE_NAMES, "topics": catalogue.topics(), "catalogue": catalogue,
+            "week_choices": WEEK_CHOICES, "small": SMALL, "hidden": HIDDEN})
+
+    @router.get("/dashboard/{name}.csv", response_model=None)
+    def table_csv(name: str, request: Request) -> Response:
+        if session_of(request) is None:
+            return Response("Log in first.", status_code=401, media_type="text/plain")
+        report = report_for(request)
+        table = report.table(name)
+        if table is None:
+            return Response("No such table.", status_code=404, media_type="text/plain")
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(table.columns)
+        writer.writerows(table.rows)
+        filename = f"kiosk-{name}-{report.first_week}-to-{report.last_week}.csv"
+        return Response("\ufeff" + out.getvalue(),  # BOM: Excel then reads Chinese correctly
+                        media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                                 **SECURITY_HEADERS})
+
+    return router
+
+
+# Checked when the e-mail is unknown, so an unknown address takes as long as a known one.
+_DUMMY_HASH = ("scrypt$16384$8$1$00000000000000000000000000000000$"
+               "0000000000000000000000000000000000000000000000000000000000000000")

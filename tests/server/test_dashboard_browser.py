@@ -1,0 +1,129 @@
+"""The dashboard in Debian's headless Chromium (selenium + /usr/bin/chromedriver), against the
+real server process: log in, see an SVG chart and a "<5" cell, download a CSV, fit a phone."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.server.passwords import hash_password
+from tests.server.conftest import (
+    TODAY,
+    RunningServer,
+    batch,
+    body_of,
+    item,
+    start_server,
+    stop_server,
+)
+
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)),
+                       reason="needs Debian's chromium and chromium-driver (apt-get install "
+                              "chromium chromium-driver)"),
+]
+webdriver = pytest.importorskip("selenium.webdriver")
+EMAIL, PASSWORD = "manager@example.org", "a long passphrase"
+
+
+@pytest.fixture
+def dashboard_server(tmp_path: Path) -> Iterator[RunningServer]:
+    server = start_server(str(tmp_path / "server.db"))
+    store = server.store()
+    store.add_manager(EMAIL, hash_password(PASSWORD))
+    store.close()
+    busy, small = server.enrol("Wanhua Community Centre"), server.enrol("Beitou Library")
+    assert server.upload(busy, body_of(batch(busy.id, [
+        item(starts=23, completions=17, reached=[23, 20, 18, 17]),
+        item(lesson_id="tele-book-visit", language="vi", starts=9, completions=8,
+             reached=[9, 9, 8])]))).status_code == 200
+    assert server.upload(small, body_of(batch(small.id, [
+        item(starts=3, completions=2, reached=[3, 3, 2, 2])]))).status_code == 200
+    yield server
+    stop_server(server)
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[object]:
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'p'}",
+                 "--window-size=1280,900"):
+        options.add_argument(flag)
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False})
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior",
+                           {"behavior": "allow", "downloadPath": str(downloads)})
+    driver.downloads = downloads  # type: ignore[attr-defined]
+    yield driver
+    driver.quit()
+
+
+def test_log_in_see_chart_and_small_cell_download_csv(dashboard_server: RunningServer,
+                                                      browser: object) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = browser  # type: ignore[assignment]
+    wait = WebDriverWait(driver, 20)
+    driver.get(dashboard_server.url + "/dashboard")
+    assert driver.current_url.endswith("/login")  # not logged in: sent to the login form
+
+    def log_in(password: str) -> None:
+        driver.find_element(By.ID, "email").send_keys(EMAIL)
+        driver.find_element(By.ID, "password").send_keys(password)
+        driver.find_element(By.CSS_SELECTOR, "form.login button[type=submit]").click()
+
+    log_in("not the password")
+    error = wait.until(ec.presence_of_element_located((By.CLASS_NAME, "error")))
+    assert "Wrong e-mail address or password" in error.text
+    log_in(PASSWORD)
+    wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Digital-equity report"))
+
+    charts = driver.find_elements(By.CSS_SELECTOR, "svg.chart")
+    assert len(charts) == 2  # weekly and funnel, drawn inline by the server
+    bars = driver.find_elements(By.CSS_SELECTOR, "svg.chart rect.started")
+    assert bars and all(b.size["width"] > 0 for b in bars)
+    small_cells = [c.text for c in driver.find_elements(By.CSS_SELECTOR, "#centres td.small")]
+    assert small_cells == ["<5", "<5"]  # Beitou: 3 started, 2 finished
+    beitou = driver.find_element(By.XPATH, "//section[@id='centres']//tr[td='Beitou Library']")
+    assert beitou.text.split()[-2:] == ["<5", "<5"]
+    wanhua = driver.find_element(By.XPATH, "//section[@id='centres']//tr[td[1]='Wanhua "
+                                 "Community Centre']")
+    assert wanhua.text.split()[-2:] == ["hidden", "hidden"]  # else total - Wanhua = Beitou
+
+    driver.find_element(By.CSS_SELECTOR, "#centres a.csv").click()
+    deadline = time.monotonic() + 15
+    files: list[Path] = []
+    while time.monotonic() < deadline:
+        files = [f for f in browser.downloads.glob("*.csv")]  # type: ignore[attr-defined]
+        if files:
+            break
+        time.sleep(0.2)
+    assert len(files) == 1, list(browser.downloads.iterdir())  # type: ignore[attr-defined]
+    rows = list(csv.reader(files[0].read_text("utf-8-sig").splitlines()))
+    assert rows[0] == ["Centre", "Started", "Finished"]
+    assert ["Beitou Library", "<5", "<5"] in rows
+    assert "3" not in [cell for row in rows for cell in row]
+
+    driver.set_window_size(390, 844)  # a phone
+    driver.get(dashboard_server.url + f"/dashboard?weeks=4&language=zh_Hant_TW#{TODAY}")
+    overflow = driver.execute_script(
+        "return document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, "the page scrolls sideways on a phone"
