@@ -7,6 +7,8 @@ Examples::
     python -m kiosk lessons check         # check every lesson file
     python -m kiosk lessons check lessons/payment/pay-shop-qr.toml
     python -m kiosk screenshot --screen step --lesson pay-shop-qr --step 2 --out step.png
+    python -m kiosk audio build --engine espeak   # narration clips for every step, offline
+    python -m kiosk i18n check            # translation catalogs complete and up to date
     python -m kiosk server serve --db server.db   # the managers' server (see docs/SERVER.md)
 """
 
@@ -19,9 +21,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kiosk.config import load_settings
+from kiosk.i18n import LANGUAGES
 from kiosk.lessons import Library, lesson_files, load_library
 from kiosk.lessons.library import check_files, load_topics
-from kiosk.server.cli import add_server_parser, run_server_command
 
 SCREENS = ("welcome", "topics", "lessons", "step", "done")
 
@@ -49,6 +51,20 @@ def _build_parser() -> argparse.ArgumentParser:
     init = i18n_commands.add_parser("init", help="start a new language")
     init.add_argument("language", help="a locale code, e.g. th or fil")
 
+    audio = commands.add_parser("audio", help="narration clips")
+    audio_commands = audio.add_subparsers(dest="audio_command", required=True)
+    build = audio_commands.add_parser(
+        "build", help="render every step's narration, in every language, into assets/audio")
+    build.add_argument("--lang", action="append", choices=LANGUAGES,
+                       help="only this language (repeatable; default: all)")
+    build.add_argument("--engine", choices=("auto", "gtts", "espeak"), default="auto",
+                       help="auto: gTTS if the service answers, else espeak-ng (default)")
+    build.add_argument("--rate", action="append", choices=("normal", "slow"),
+                       help="speech rate to build (repeatable; default: normal)")
+    build.add_argument("--out", type=Path, help="clip folder (default: assets/audio)")
+    build.add_argument("--prune", action="store_true",
+                       help="delete clips that no step says any more")
+
     shot = commands.add_parser("screenshot", help="draw one screen headless into a PNG file")
     shot.add_argument("--screen", required=True, choices=SCREENS)
     shot.add_argument("--lesson", help="lesson id, for the lessons, step and done screens")
@@ -57,8 +73,24 @@ def _build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--lang", help="language code")
     shot.add_argument("--out", required=True, type=Path, help="PNG file to write")
 
-    add_server_parser(commands)
+    # Listed here for --help only: the server's own parser (and its packages: FastAPI, pydantic,
+    # psycopg) load only when a server command runs, so the kiosk starts without them.
+    commands.add_parser("server", help="the programme managers' server (see docs/SERVER.md)",
+                        add_help=False)
     return parser
+
+
+def server_main(argv: list[str]) -> int:
+    """``python -m kiosk server ...``: needs the optional ``server`` packages."""
+    try:
+        from kiosk.server.cli import add_server_parser, run_server_command
+    except ImportError as exc:
+        print(f"The server needs its extra packages ({exc.name} is missing). Install them with "
+              "./run server (or: pip install -e '.[server]').", file=sys.stderr)
+        return 2
+    parser = argparse.ArgumentParser(prog="python -m kiosk")
+    add_server_parser(parser.add_subparsers(dest="command", required=True))
+    return int(run_server_command(parser.parse_args(argv)))
 
 
 def check_lessons(paths: Sequence[Path]) -> int:
@@ -116,7 +148,10 @@ def run_i18n(command: str, language: str | None) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    args = _build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["server"]:
+        return server_main(arguments)
+    args = _build_parser().parse_args(arguments)
     if args.command in (None, "run"):
         from kiosk.ui.launch import run_kiosk  # imported late: only the UI needs Kivy
 
@@ -124,6 +159,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "lessons":
         logging.getLogger("kiosk.lessons").setLevel(logging.ERROR)  # problems are printed below
         return check_lessons(list(args.paths))
+    if args.command == "audio":
+        from kiosk.speech.build import build_command  # imported late: gTTS pulls in requests
+
+        return build_command(load_settings(), languages=args.lang, engine=args.engine,
+                             rates=args.rate or ["normal"], out=args.out, prune=args.prune)
     if args.command == "i18n":
         return run_i18n(args.i18n_command, getattr(args, "language", None))
     if args.command == "screenshot":
@@ -131,6 +171,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return int(screenshot(screen=args.screen, lesson=args.lesson, topic=args.topic,
                               step=args.step, language=args.lang, out=args.out))
-    if args.command == "server":
-        return run_server_command(args)
     raise AssertionError(args.command)

@@ -46,6 +46,9 @@ class Settings:
     screen_width: int = 1280
     screen_height: int = 800
     fullscreen: bool = True
+    # Speech: narration volume (0.0-1.0) and whether each step is read aloud as it opens.
+    speech_volume: float = 1.0
+    speech_autoplay: bool = True
 
     @property
     def database_path(self) -> Path:
@@ -54,6 +57,16 @@ class Settings:
     @property
     def images_dir(self) -> Path:
         return self.assets_dir / "images"
+
+    @property
+    def audio_dir(self) -> Path:
+        """Pre-built narration clips (``audio build``) and human-recorded ``overrides/``."""
+        return self.assets_dir / "audio"
+
+    @property
+    def device_audio_dir(self) -> Path:
+        """Clips this kiosk synthesised itself, kept for next time."""
+        return self.home / "audio"
 
     @property
     def pixels_per_mm(self) -> float:
@@ -72,6 +85,8 @@ _ENV_KEYS = {
     "KIOSK_SCREEN_WIDTH": "screen_width",
     "KIOSK_SCREEN_HEIGHT": "screen_height",
     "KIOSK_FULLSCREEN": "fullscreen",
+    "KIOSK_SPEECH_VOLUME": "speech_volume",
+    "KIOSK_SPEECH_AUTOPLAY": "speech_autoplay",
 }
 
 

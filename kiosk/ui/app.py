@@ -25,6 +25,7 @@ from kiosk.i18n import (
 from kiosk.lessons import Library, load_library
 from kiosk.player import LessonPlayer
 from kiosk.progress import ProgressStore, StorageError
+from kiosk.ui.narrator import Narrator
 from kiosk.ui.screens.done import DoneScreen
 from kiosk.ui.screens.lessons import LessonsScreen
 from kiosk.ui.screens.step import StepScreen
@@ -47,6 +48,7 @@ class KioskApp(App):
     alert = StringProperty("")
     # The language on screen. kv rules pass it to translate() so they re-run when it changes.
     language = StringProperty(SOURCE_LANGUAGE)
+    narrator = ObjectProperty(None)
 
     def __init__(self, settings: Settings, *, fullscreen: bool = False,
                  library: Library | None = None, store: ProgressStore | None = None) -> None:
@@ -58,6 +60,7 @@ class KioskApp(App):
         self.library = library or load_library(settings.lessons_dir, settings.images_dir)
         self.store = store or self._open_store()
         self.notices = list(self.store.notices) + self._lesson_notices()
+        self.narrator = Narrator(settings)
 
     # --- set-up ------------------------------------------------------------------------------
     def _open_store(self) -> ProgressStore:
@@ -93,6 +96,9 @@ class KioskApp(App):
     def on_start(self) -> None:
         self.resume()
 
+    def on_stop(self) -> None:
+        self.narrator.close()
+
     def resume(self) -> None:
         """Bring back whoever was learning when the kiosk stopped, at the same step."""
         session = self.store.active_session()
@@ -115,6 +121,8 @@ class KioskApp(App):
 
     # --- navigation (called from the screens) ------------------------------------------------
     def go(self, screen: str) -> None:
+        if screen != "step":
+            self.narrator.stop()
         self.root.current = screen
 
     def start_learning(self) -> None:
@@ -144,11 +152,13 @@ class KioskApp(App):
             self.go("step")
 
     def finish_lesson(self) -> None:
+        self.narrator.stop()
         self.go("done")
 
     def leave(self) -> None:
         """The learner is finished: forget the screen so the next person sees nothing of it."""
         self._save(self.store.end_session)
+        self.narrator.stop()
         self.player = None
         self.learner_id = ""
         self.topic_id = ""

@@ -65,7 +65,7 @@ def screenshot(*, screen: str, out: Path, lesson: str | None = None, topic: str 
                 app.root.get_screen("step").refresh()
             else:
                 app.finish_lesson()
-        render_frames(3)
+        render_frames(10)  # layout, text and the step's text fitting settle over a few frames
         out.parent.mkdir(parents=True, exist_ok=True)
         from kivy.core.window import Window
 

@@ -11,6 +11,7 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk.i18n import _
 from kiosk.player import Feedback, LessonPlayer
+from kiosk.speech.narration import player_narration
 from kiosk.ui.screens.base import KioskScreen, load_kv
 from kiosk.ui.widgets.common import BigButton, Body
 
@@ -60,6 +61,7 @@ class StepScreen(KioskScreen):
         self._build_answers()
         self._update_buttons()
         self._fit_trigger()
+        app.narrator.open(player_narration(player), player.language)
 
     def _scaled_widgets(self) -> list[object]:
         return [*self.ids.words.children, *self.ids.answers.children]
@@ -70,16 +72,19 @@ class StepScreen(KioskScreen):
             widget.font_size = size
 
     def _fit(self, *_: object) -> None:
-        """If the left column's content is taller than the column, scale the text down."""
+        """Scale the step's text to fit the left column: down when it overflows, back up (never
+        above full size) when a smaller step leaves room. Runs again until it settles."""
         column = self.ids.left
         parts = [w for w in column.children if w.size_hint_y is None]
         needed = sum(w.height for w in parts) + column.spacing * (len(parts) - 1)
-        if needed <= column.height + 1 or self.text_scale <= self.MIN_TEXT_SCALE:
-            return
-        # Text height grows a little less than linearly with font size: aim slightly low.
-        target = self.text_scale * (column.height / needed) * 0.97
-        self.text_scale = max(self.MIN_TEXT_SCALE, target)
-        self._fit_trigger()
+        if needed > column.height + 1 and self.text_scale > self.MIN_TEXT_SCALE:
+            # Text height grows a little less than linearly with font size: aim slightly low.
+            self.text_scale = max(self.MIN_TEXT_SCALE,
+                                  round(self.text_scale * column.height / needed - 0.02, 2))
+            self._fit_trigger()
+        elif self.text_scale < 1.0 and needed * 1.08 < column.height:
+            self.text_scale = min(1.0, round(self.text_scale + 0.1, 2))
+            self._fit_trigger()
 
     # --- answers -----------------------------------------------------------------------------
     def _build_answers(self) -> None:

@@ -26,6 +26,7 @@ class BigButton(ButtonBehavior, Label):
 
     style = StringProperty("primary")
     compact = BooleanProperty(False)  # answer buttons: exactly the 15 mm minimum, to fit more
+    wrap = BooleanProperty(True)  # False: one line, and the button is as wide as its words
     background = ColorProperty([0, 0, 0, 0])
 
 

@@ -1,0 +1,224 @@
+"""``audio build`` over a small lesson library: a clip for every step in every language, a
+second run that reuses them all, failures that never stop the build, and clips that Kivy's
+SDL2 audio loads (checked in a subprocess under SDL's dummy audio driver)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import PROJECT_ROOT, load_settings
+from kiosk.i18n import LANGUAGES
+from kiosk.lessons import load_library
+from kiosk.speech.build import ProgressBar, build_audio, build_command
+from kiosk.speech.cache import ClipFolder, clip_key, normalise_text, text_sha
+from kiosk.speech.clipinfo import clip_duration
+from kiosk.speech.engine import SpeechError
+from kiosk.speech.espeak import EspeakEngine
+from kiosk.speech.narration import library_narrations
+from tests.lesson_samples import VALID_LESSON
+
+TOPICS = '[[topics]]\nid = "payment"\ntitle = "Mobile payment"\nsummary = "Pay with a phone."\n'
+SAMPLE_STEPS = 6
+
+
+def make_library(root: Path, lessons: dict[str, str] | None = None) -> Path:
+    """A lessons folder with the sample lesson (and any others given as id -> TOML)."""
+    folder = root / "lessons"
+    (folder / "payment").mkdir(parents=True)
+    (folder / "topics.toml").write_text(TOPICS, "utf-8")
+    (folder / "payment" / "sample.toml").write_text(VALID_LESSON, "utf-8")
+    for lesson_id, text in (lessons or {}).items():
+        (folder / "payment" / f"{lesson_id}.toml").write_text(text, "utf-8")
+    return folder
+
+
+@pytest.fixture
+def narrations(tmp_path):
+    library = load_library(make_library(tmp_path), tmp_path / "images")
+    assert list(library.lessons) == ["sample-lesson"]
+    return library_narrations(library)
+
+
+def load_lengths(paths: list[Path], kivy_home: Path) -> dict[str, float]:
+    """Sound.length of each file as Kivy's SDL2 audio provider loads it, in a fresh process
+    (this test process may already own a Kivy window) with SDL's dummy audio driver."""
+    script = (
+        "import json, sys\n"
+        "from kivy.core.audio import SoundLoader\n"
+        "lengths = {}\n"
+        "for path in sys.argv[1:]:\n"
+        "    sound = SoundLoader.load(path)\n"
+        "    lengths[path] = sound.length if sound else -1\n"
+        "print('LENGTHS ' + json.dumps(lengths))\n")
+    env = {**os.environ, "SDL_AUDIODRIVER": "dummy", "SDL_VIDEODRIVER": "offscreen",
+           "KIVY_NO_ARGS": "1", "KIVY_HOME": str(kivy_home), "KIVY_LOG_MODE": "PYTHON"}
+    result = subprocess.run([sys.executable, "-c", script, *map(str, paths)], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    line = next(x for x in result.stdout.splitlines() if x.startswith("LENGTHS "))
+    return json.loads(line.removeprefix("LENGTHS "))
+
+
+def test_every_step_in_every_language_gets_a_clip_and_kivy_can_play_them(narrations, tmp_path):
+    out = tmp_path / "audio"
+    log = io.StringIO()
+    summary = build_audio(narrations, ClipFolder(out), engine="espeak", stream=log)
+    assert len(narrations) == SAMPLE_STEPS * len(LANGUAGES)
+    assert (summary.made, summary.reused, summary.failed) == (len(narrations), 0, 0)
+    assert dict(summary.engines) == {"espeak": len(narrations)}
+
+    clips = ClipFolder(out)
+    paths = []
+    for narration in narrations:
+        path = clips.find(narration.text, narration.language, "normal", ["espeak"])
+        assert path is not None, narration
+        manifest = clips.read_manifest(narration.language)
+        entry = manifest[path.stem]
+        assert entry.text == normalise_text(narration.text) and entry.engine == "espeak"
+        assert entry.rate == "normal" and entry.override == text_sha(narration.text)
+        assert entry.duration == pytest.approx(clip_duration(path), abs=0.001)
+        assert entry.duration > 0.2
+        paths.append(path)
+    for language in LANGUAGES:
+        assert len(clips.read_manifest(language)) == SAMPLE_STEPS
+
+    lengths = load_lengths(paths, tmp_path / "kivy")
+    assert len(lengths) == len(paths)
+    assert all(length > 0.2 for length in lengths.values()), lengths
+
+    # Not a terminal: one line per language, no progress bar.
+    lines = log.getvalue().splitlines()
+    assert "\r" not in log.getvalue()
+    assert lines == [f"{lang}: {SAMPLE_STEPS} made, 0 reused, 0 failed" for lang in LANGUAGES]
+
+
+def test_a_second_run_reuses_every_clip(narrations, tmp_path):
+    out = ClipFolder(tmp_path / "audio")
+    build_audio(narrations, out, engine="espeak", stream=io.StringIO())
+    before = {p: p.stat().st_mtime_ns for p in (tmp_path / "audio").rglob("*.wav")}
+
+    class MustNotSpeak:
+        name, extension = "espeak", ".wav"
+
+        def synthesize(self, text, language, rate):
+            raise AssertionError("a clip that exists was made again")
+
+    again = build_audio(narrations, out, engine="espeak", espeak=MustNotSpeak(),
+                        stream=io.StringIO())
+    assert (again.made, again.reused, again.failed) == (0, len(narrations), 0)
+    assert {p: p.stat().st_mtime_ns for p in (tmp_path / "audio").rglob("*.wav")} == before
+    assert "0 made, 24 reused, 0 failed (espeak 24)" in again.line()
+
+
+def test_one_bad_clip_never_stops_the_build(narrations, tmp_path):
+    real = EspeakEngine()
+
+    class BreaksOnScan:
+        name, extension = "espeak", ".wav"
+
+        def synthesize(self, text, language, rate):
+            if "Scan" in text:
+                raise SpeechError("simulated failure")
+            return real.synthesize(text, language, rate)
+
+    log = io.StringIO()
+    summary = build_audio(narrations, ClipFolder(tmp_path), engine="espeak",
+                          espeak=BreaksOnScan(), stream=log)
+    bad = [n for n in narrations if "Scan" in n.text]
+    assert bad and len(bad) < len(narrations)
+    assert (summary.made, summary.failed) == (len(narrations) - len(bad), len(bad))
+    assert len(summary.failures) == len(bad)
+    assert "FAILED en sample-lesson step 2 (normal): espeak: simulated failure" in log.getvalue()
+    assert f"{len(bad)} failed" in summary.line()
+    # The next run makes only what is missing.
+    again = build_audio(narrations, ClipFolder(tmp_path), engine="espeak", stream=io.StringIO())
+    assert (again.made, again.reused, again.failed) == (len(bad), len(narrations) - len(bad), 0)
+
+
+def test_slow_clips_on_request_and_overrides_are_counted(narrations, tmp_path):
+    english = [n for n in narrations if n.language == "en"]
+    overrides = tmp_path / "overrides"
+    (overrides / "en").mkdir(parents=True)
+    (overrides / "en" / f"{text_sha(english[0].text)}.wav").write_bytes(b"RIFF")
+    summary = build_audio(english, ClipFolder(tmp_path / "audio"), engine="espeak",
+                          rates=("normal", "slow"), overrides=overrides, stream=io.StringIO())
+    assert summary.made == 2 * SAMPLE_STEPS
+    assert summary.overridden == 2  # the normal and the slow clip of that step
+    manifest = ClipFolder(tmp_path / "audio").read_manifest("en")
+    assert sorted(c.rate for c in manifest.values()).count("slow") == SAMPLE_STEPS
+
+
+def test_prune_removes_clips_no_step_says(narrations, tmp_path):
+    clips = ClipFolder(tmp_path)
+    english = [n for n in narrations if n.language == "en"]
+    build_audio(english, clips, engine="espeak", stream=io.StringIO())
+    stale = clips.save("A sentence no lesson has any more.", "en", "espeak", "normal",
+                       EspeakEngine().synthesize("Old.", "en", "normal"), ".wav")
+    log = io.StringIO()
+    summary = build_audio(english, clips, engine="espeak", prune=True, stream=log)
+    assert summary.reused == SAMPLE_STEPS
+    assert not (tmp_path / "en" / stale.file).exists()
+    assert stale.key not in clips.read_manifest("en")
+    assert len(clips.read_manifest("en")) == SAMPLE_STEPS
+    assert "removed 1 clip(s)" in log.getvalue()
+
+
+def test_the_progress_bar_draws_on_a_terminal_only():
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen = Terminal()
+    bar = ProgressBar(4, screen)
+    for done in range(5):
+        bar.update(done, "en sample-lesson step 1", force=True)
+    bar.note("FAILED something")
+    assert "\r[" + "#" * 30 + "] 4/4" in screen.getvalue()
+    assert "FAILED something\n" in screen.getvalue()
+
+    log = io.StringIO()
+    quiet = ProgressBar(4, log)
+    for done in range(5):
+        quiet.update(done, "x", force=True)
+    assert log.getvalue() == ""
+
+
+def test_the_command_builds_the_kiosk_lessons_folder(tmp_path):
+    lessons = make_library(tmp_path)
+    settings = load_settings(environ={"KIOSK_HOME": str(tmp_path / "home"),
+                                      "KIOSK_LESSONS": str(lessons),
+                                      "KIOSK_ASSETS": str(tmp_path / "assets")})
+    out, err = io.StringIO(), io.StringIO()
+    status = build_command(settings, languages=["vi"], engine="espeak", stdout=out, stderr=err)
+    assert status == 0, err.getvalue()
+    assert out.getvalue().startswith(f"Audio clips: {SAMPLE_STEPS} made, 0 reused, 0 failed")
+    assert sorted(p.name for p in (tmp_path / "assets" / "audio").iterdir()) == ["vi"]
+    assert build_command(settings, engine="bogus", stdout=out, stderr=err) == 2
+    assert build_command(settings, rates=["fast"], stdout=out, stderr=err) == 2
+
+
+def test_the_shipped_lessons_have_a_narration_for_every_step_in_every_language():
+    from tests.conftest import IMAGES, LESSONS
+
+    library = load_library(LESSONS, IMAGES)
+    found = library_narrations(library)
+    steps = sum(lesson.step_count for lesson in library.lessons.values())
+    assert len(found) == steps * len(LANGUAGES)
+    assert all(n.text.strip() for n in found)
+    assert len({clip_key(n.text, n.language, "espeak", "normal") for n in found}) > steps
+
+
+def test_the_speech_core_never_imports_kivy():
+    code = ("import sys, kiosk.speech, kiosk.speech.build, kiosk.speech.player\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'kivy'))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=PROJECT_ROOT, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,83 @@
+"""Switching language mid-lesson, and hearing each step: tapped like a finger."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from kiosk.i18n import Translations, fill, language_name
+from kiosk.speech.player import SpeechResolver
+
+pytestmark = pytest.mark.ui
+
+
+def open_lesson(kiosk, topic="Mobile payment", lesson="Pay a shop with a QR code", steps=0):
+    kiosk.tap("Touch the screen to start")
+    kiosk.tap(topic)
+    kiosk.tap(lesson)
+    player = kiosk.app.player
+    for _ in range(steps):
+        step = player.step
+        if step.kind == "tap":
+            kiosk.tap(kiosk.screen.ids.phone.elements[step.target])
+        kiosk.tap(kiosk.screen.next_label)
+
+
+def wait_for(kiosk, condition, seconds=10.0):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        kiosk.frames(1)
+        time.sleep(0.01)
+
+
+def test_switching_language_mid_lesson_redraws_the_step_and_keeps_the_place(kiosk):
+    open_lesson(kiosk, steps=5)  # step 6: a choice with the price in it
+    app = kiosk.app
+    before = app.store.progress(app.learner_id, "pay-shop-qr")
+    assert kiosk.shows("Step 6 of 9")
+
+    kiosk.tap("中文 · EN · VI · ID")
+    picker = kiosk.app.root_window.children[0]  # the language picker opens on top
+    kiosk.tap(kiosk.find(language_name("vi"), within=picker))
+
+    vi = Translations("vi")
+    lesson = app.library.lessons["pay-shop-qr"]
+    assert kiosk.screen_name == "step"
+    assert kiosk.shows(vi.ui.gettext("Step {number} of {total}").format(number=6, total=9))
+    for sentence in lesson.steps[5].text:  # money now written the Vietnamese way
+        assert kiosk.shows(fill(vi.lessons.gettext(sentence), lesson.values, locale="vi"))
+    assert kiosk.shows("120\xa0NT$")  # Vietnamese puts the symbol after, with a no-break space
+    after = app.store.progress(app.learner_id, "pay-shop-qr")
+    assert (after.step, after.furthest_step) == (before.step, before.furthest_step)
+    assert after.language == "vi"
+
+
+def test_each_step_is_read_aloud_and_can_be_heard_again_and_slower(kiosk):
+    open_lesson(kiosk)
+    narrator = kiosk.app.narrator
+    wait_for(kiosk, lambda: narrator.state == "ready")  # synthesised on the device, off-thread
+    assert narrator.playing
+    kiosk.tap("Listen again")
+    assert narrator.playing
+    kiosk.tap("Slower")
+    wait_for(kiosk, lambda: "slow" in narrator._sounds)
+    assert narrator.playing
+    assert narrator._sounds["slow"].length > narrator._sounds["normal"].length
+    kiosk.tap("Next")  # a new step stops the old sound and reads the new one
+    wait_for(kiosk, lambda: narrator.state == "ready")
+
+
+def test_no_sound_is_marked_and_the_lesson_still_works(kiosk, tmp_path):
+    app = kiosk.app
+    app.narrator.resolver.close()
+    # No clips anywhere and nothing to synthesise with: the resolver answers "no sound".
+    app.narrator.resolver = SpeechResolver(prebuilt=tmp_path / "none", device=tmp_path / "none2",
+                                           synthesiser=None)
+    open_lesson(kiosk)
+    wait_for(kiosk, lambda: app.narrator.state == "none")
+    assert kiosk.shows("No sound")
+    assert kiosk.find("No sound").disabled
+    kiosk.tap("Next")
+    assert kiosk.shows("Step 2 of 9")
