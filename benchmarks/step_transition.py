@@ -68,7 +68,8 @@ def run(home: Path, lesson_id: str, rounds: int) -> list[tuple[str, float, float
     from kiosk.ui.bootstrap import prepare
 
     os.environ["KIVY_HOME"] = str(home / "kivy")  # never the user's ~/.kivy
-    settings = load_settings(environ={"KIOSK_HOME": str(home)})
+    # English, so the "Step N of M" label can be checked after each tap.
+    settings = load_settings(environ={"KIOSK_HOME": str(home), "KIOSK_LANGUAGE": "en"})
     prepare(settings, headless=True)
 
     from kivy.base import EventLoop

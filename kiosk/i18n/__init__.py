@@ -107,17 +107,31 @@ def N_(message: str) -> str:  # the gettext convention for "mark, do not transla
     return message
 
 
+# Where CLDR's symbol would mislead: in Taiwan's own locale it writes New Taiwan dollars as a
+# bare "$", but price tags, bills and bank apps there say NT$ (and a learner must not mistake it
+# for US dollars).
+CURRENCY_SYMBOLS = {("zh_Hant_TW", "TWD"): "NT$"}
+
+
 def format_value(value: Value, *, locale: str, currency: str) -> str:
     """Format one lesson value the way ``locale`` writes it."""
+    # CLDR puts a narrow no-break space in English times ("9:30\u202fAM"); the kiosk's font has
+    # no such glyph (it would show as a box), so it becomes an ordinary no-break space.
+    return _format_value(value, locale=locale, currency=currency).replace("\u202f", "\xa0")
+
+
+def _format_value(value: Value, *, locale: str, currency: str) -> str:
     raw = value.value
     if value.type == "money" and isinstance(raw, int | float):
-        if not float(raw).is_integer():
-            return format_currency(raw, currency, locale=locale)
-        # Whole amounts (prices in Taiwan dollars) drop the ".00" but keep the locale's own
-        # pattern, so the symbol stays where that language puts it ("120 NT$" in Vietnamese).
         pattern = Locale.parse(locale).currency_formats["standard"].pattern
-        whole_pattern = pattern.replace(".00", "").replace(".##", "")
-        return format_currency(raw, currency, locale=locale, format=whole_pattern,
+        symbol = CURRENCY_SYMBOLS.get((locale, currency))
+        if symbol:
+            pattern = pattern.replace("¤", f"'{symbol}'")
+        if float(raw).is_integer():
+            # Whole amounts (prices in Taiwan dollars) drop the ".00" but keep the locale's own
+            # pattern, so the symbol stays where that language puts it ("120 NT$" in Vietnamese).
+            pattern = pattern.replace(".00", "").replace(".##", "")
+        return format_currency(raw, currency, locale=locale, format=pattern,
                                currency_digits=False)
     if value.type == "number" and isinstance(raw, int | float):
         return format_decimal(raw, locale=locale)

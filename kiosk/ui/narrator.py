@@ -8,6 +8,7 @@ UI thread with ``Clock.schedule_once``. A step that has no sound at all says so,
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from kivy.clock import Clock
@@ -37,6 +38,7 @@ class Narrator(EventDispatcher):
         self._language = ""
         self._sounds: dict[Rate, Sound] = {}
         self._token = 0
+        self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clip-loader")
 
     def open(self, text: str, language: str, *, autoplay: bool | None = None) -> None:
         """A new step is on screen: find its clip and, if autoplay is on, read it."""
@@ -63,6 +65,7 @@ class Narrator(EventDispatcher):
     def close(self) -> None:
         self.stop()
         self.resolver.close()
+        self._loader.shutdown(wait=False, cancel_futures=True)
 
     # --- internals ---------------------------------------------------------------------------
     def _play_or_fetch(self, rate: Rate) -> None:
@@ -74,15 +77,26 @@ class Narrator(EventDispatcher):
     def _fetch(self, rate: Rate, play: bool) -> None:
         token = self._token
 
-        def on_clip(path: Path | None) -> None:  # on the speech thread: hand over to the UI's
-            Clock.schedule_once(lambda _dt: self._loaded(token, rate, path, play))
+        def on_clip(path: Path | None) -> None:
+            # Decoding a clip takes tens of milliseconds (SDL converts it to the device's
+            # format), so it happens on the loader thread; only play() runs on the UI thread.
+            self._loader.submit(load, path)
+
+        def load(path: Path | None) -> None:
+            sound = None
+            if path is not None and token == self._token:
+                try:
+                    sound = SoundLoader.load(str(path))
+                except Exception:  # a damaged clip: no sound for this step, never a crash
+                    log.exception("Could not load clip %s", path)
+            Clock.schedule_once(lambda _dt: self._loaded(token, rate, path, sound, play))
 
         self.resolver.resolve(self._text, self._language, rate, callback=on_clip)
 
-    def _loaded(self, token: int, rate: Rate, path: Path | None, play: bool) -> None:
+    def _loaded(self, token: int, rate: Rate, path: Path | None, sound: Sound | None,
+                play: bool) -> None:
         if token != self._token:
             return  # the learner has moved on; this clip belongs to another step
-        sound = SoundLoader.load(str(path)) if path is not None else None
         if sound is None or not sound.length:
             if path is not None:
                 log.warning("Could not load clip %s", path)

@@ -77,7 +77,7 @@ class StepScreen(KioskScreen):
         column = self.ids.left
         parts = [w for w in column.children if w.size_hint_y is None]
         needed = sum(w.height for w in parts) + column.spacing * (len(parts) - 1)
-        if needed > column.height + 1 and self.text_scale > self.MIN_TEXT_SCALE:
+        if needed > column.height - 1 and self.text_scale > self.MIN_TEXT_SCALE:
             # Text height grows a little less than linearly with font size: aim slightly low.
             self.text_scale = max(self.MIN_TEXT_SCALE,
                                   round(self.text_scale * column.height / needed - 0.02, 2))

@@ -13,8 +13,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kivy.graphics import Color, Rectangle
+from kivy.graphics.texture import Texture
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ColorProperty, ObjectProperty, StringProperty
+from kivy.properties import (
+    BooleanProperty,
+    ColorProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
@@ -35,40 +42,52 @@ class PhoneElement(ButtonBehavior, BoxLayout):
     accent = ColorProperty([0, 0, 0, 1])
     highlighted = BooleanProperty(False)
     sign_number = StringProperty("")
+    tall = NumericProperty(1)  # height in 15 mm rows (a QR code or a picture needs more)
 
 
 class QRPattern(Widget):
-    """A made-up QR-like pattern: three corner squares and seeded dots. It encodes nothing."""
+    """A made-up QR-like pattern: three corner squares and seeded dots. It encodes nothing.
+
+    Drawn as one 21x21-pixel texture scaled up with nearest-neighbour filtering: a single
+    rectangle, so moving or resizing it costs nothing (hundreds of small rectangles did).
+    """
 
     seed = StringProperty("")
+    CELLS = 21
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
-        self.bind(pos=self._draw, size=self._draw, seed=self._draw)
-
-    def _draw(self, *_: object) -> None:
-        cells = 21
-        side = min(self.width, self.height)
-        cell = side / cells
-        x0 = self.center_x - side / 2
-        y0 = self.center_y - side / 2
-        rng = random.Random(hashlib.sha256(self.seed.encode()).digest())
-        on = {(c, r) for c in range(cells) for r in range(cells) if rng.random() < 0.45}
-        for cx, cy in ((0, 0), (cells - 7, 0), (0, cells - 7)):
-            for c in range(7):
-                for r in range(7):
-                    ring = c in (0, 6) or r in (0, 6)
-                    core = 2 <= c <= 4 and 2 <= r <= 4
-                    on.discard((cx + c, cy + r))
-                    if ring or core:
-                        on.add((cx + c, cy + r))
-        self.canvas.clear()
         with self.canvas:
             Color(1, 1, 1, 1)
-            Rectangle(pos=(x0, y0), size=(side, side))
-            Color(0, 0, 0, 1)
-            for c, r in on:
-                Rectangle(pos=(x0 + c * cell, y0 + (cells - 1 - r) * cell), size=(cell, cell))
+            self._rect = Rectangle()
+        self.bind(pos=self._place, size=self._place, seed=self._paint)
+        self._paint()
+
+    def _paint(self, *_: object) -> None:
+        cells = self.CELLS
+        rng = random.Random(hashlib.sha256(self.seed.encode()).digest())
+        dark = {(c, r) for c in range(cells) for r in range(cells) if rng.random() < 0.45}
+        for cx, cy in ((0, 0), (cells - 7, 0), (0, cells - 7)):  # the three finder squares
+            for c in range(7):
+                for r in range(7):
+                    dark.discard((cx + c, cy + r))
+                    if c in (0, 6) or r in (0, 6) or (2 <= c <= 4 and 2 <= r <= 4):
+                        dark.add((cx + c, cy + r))
+        pixels = bytearray()
+        for r in range(cells - 1, -1, -1):  # textures start at the bottom row
+            for c in range(cells):
+                pixels += b"\x00\x00\x00" if (c, r) in dark else b"\xff\xff\xff"
+        texture = Texture.create(size=(cells, cells), colorfmt="rgb")
+        texture.mag_filter = "nearest"
+        texture.min_filter = "nearest"
+        texture.blit_buffer(bytes(pixels), colorfmt="rgb", bufferfmt="ubyte")
+        self._rect.texture = texture
+        self._place()
+
+    def _place(self, *_: object) -> None:
+        side = min(self.width, self.height)
+        self._rect.pos = (self.center_x - side / 2, self.center_y - side / 2)
+        self._rect.size = (side, side)
 
 
 class PhoneView(BoxLayout):
