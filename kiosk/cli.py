@@ -10,6 +10,7 @@ Examples::
     python -m kiosk audio build --engine espeak   # narration clips for every step, offline
     python -m kiosk i18n check            # translation catalogs complete and up to date
     python -m kiosk server serve --db server.db   # the managers' server (see docs/SERVER.md)
+    python -m kiosk sync status           # statistics waiting to be sent (see docs/SYNC.md)
 """
 
 from __future__ import annotations
@@ -72,6 +73,18 @@ def _build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--step", type=int, default=1, help="step number, counted from 1")
     shot.add_argument("--lang", help="language code")
     shot.add_argument("--out", required=True, type=Path, help="PNG file to write")
+
+    sync = commands.add_parser("sync", help="send anonymised statistics (see docs/SYNC.md)")
+    sync_commands = sync.add_subparsers(dest="sync_command", required=True)
+    enrol = sync_commands.add_parser("enrol", help="enrol this kiosk with a one-time code")
+    enrol.add_argument("code", help="the code the programme manager gave, e.g. N3XX7-UARAJ")
+    enrol.add_argument("--server", required=True, help="the server's address, https://...")
+    now = sync_commands.add_parser("now", help="send waiting statistics now")
+    now.add_argument("--retry-refused", action="store_true",
+                     help="first put batches the server refused back in the queue")
+    sync_commands.add_parser("status", help="what is waiting, the last success and problem")
+    export = sync_commands.add_parser("export", help="write a signed bundle for a USB stick")
+    export.add_argument("directory", type=Path, help="folder to write to, e.g. /media/usb")
 
     # Listed here for --help only: the server's own parser (and its packages: FastAPI, pydantic,
     # psycopg) load only when a server command runs, so the kiosk starts without them.
@@ -146,6 +159,23 @@ def run_i18n(command: str, language: str | None) -> int:
     return 0
 
 
+def run_sync(args: argparse.Namespace) -> int:
+    from kiosk.sync import commands as sync
+
+    settings = load_settings()
+    if args.sync_command == "enrol":
+        return sync.enrol_command(settings, args.code, args.server)
+    if args.sync_command == "now":
+        if args.retry_refused:
+            sync.retry_refused(settings)
+        return sync.now_command(settings)
+    if args.sync_command == "status":
+        return sync.status_command(settings)
+    if args.sync_command == "export":
+        return sync.export_command(settings, args.directory)
+    raise AssertionError(args.sync_command)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -166,6 +196,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                              rates=args.rate or ["normal"], out=args.out, prune=args.prune)
     if args.command == "i18n":
         return run_i18n(args.i18n_command, getattr(args, "language", None))
+    if args.command == "sync":
+        return run_sync(args)
     if args.command == "screenshot":
         from kiosk.ui.launch import screenshot
 

@@ -26,7 +26,7 @@ import logging
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,7 +94,69 @@ V1 = """
 """
 
 
-MIGRATIONS: list[str] = [V1]
+# V2: what the sync needs (kiosk/sync/). ``lesson_starts`` gets one row each time a learner begins
+# a lesson afresh (not when they resume), because lesson_progress keeps only the latest run and
+# attempts say nothing about opening a lesson; existing runs are copied in. The other tables are
+# the sync's own: cumulative counters per key with their revision, the outbox of batches (and
+# their items) waiting for the server's acknowledgement, and small key/value state.
+V2 = """
+        CREATE TABLE lesson_starts (
+            id INTEGER PRIMARY KEY,
+            learner_id TEXT NOT NULL REFERENCES learners(id) ON DELETE CASCADE,
+            lesson_id TEXT NOT NULL,
+            lesson_version INTEGER NOT NULL,
+            language TEXT NOT NULL,
+            step_count INTEGER NOT NULL,
+            day TEXT NOT NULL
+        );
+        CREATE INDEX lesson_starts_by_lesson ON lesson_starts(lesson_id, day);
+        INSERT INTO lesson_starts (learner_id, lesson_id, lesson_version, language, step_count,
+                                   day)
+            SELECT learner_id, lesson_id, lesson_version, language, step_count,
+                   substr(started_at, 1, 10) FROM lesson_progress ORDER BY started_at;
+        CREATE TABLE sync_counters (
+            day TEXT NOT NULL,
+            lesson_id TEXT NOT NULL,
+            lesson_version INTEGER NOT NULL,
+            language TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            starts INTEGER NOT NULL,
+            completions INTEGER NOT NULL,
+            reached TEXT NOT NULL,
+            queued_revision INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (day, lesson_id, lesson_version, language)
+        );
+        CREATE TABLE outbox_batches (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            batch_id TEXT NOT NULL UNIQUE,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'refused')),
+            created_at TEXT NOT NULL,
+            item_count INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            exported_at TEXT,
+            refused_at TEXT,
+            errors TEXT
+        );
+        CREATE TABLE outbox_items (
+            batch_id TEXT NOT NULL REFERENCES outbox_batches(batch_id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            day TEXT NOT NULL,
+            lesson_id TEXT NOT NULL,
+            lesson_version INTEGER NOT NULL,
+            language TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            starts INTEGER NOT NULL,
+            completions INTEGER NOT NULL,
+            reached TEXT NOT NULL,
+            PRIMARY KEY (batch_id, position)
+        );
+        CREATE TABLE sync_state (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )
+"""
+
+MIGRATIONS: list[str] = [V1, V2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -234,6 +296,10 @@ class ProgressStore:
                     "lesson_version, language, step, furthest_step, step_count, status, "
                     "started_at, updated_at) VALUES (?, ?, ?, ?, 0, 0, ?, 'in_progress', ?, ?)",
                     learner_id, lesson_id, version, language, step_count, now, now)
+                self._execute(
+                    "INSERT INTO lesson_starts (learner_id, lesson_id, lesson_version, language, "
+                    "step_count, day) VALUES (?, ?, ?, ?, ?, ?)",
+                    learner_id, lesson_id, version, language, step_count, now[:10])
             self._execute(
                 "UPDATE sessions SET lesson_id = ? WHERE ended_at IS NULL AND learner_id = ?",
                 lesson_id, learner_id)
@@ -292,6 +358,16 @@ class ProgressStore:
     def attempts(self, learner_id: str, lesson_id: str) -> list[dict[str, Any]]:
         return list(self.db["attempts"].rows_where(
             "learner_id = ? AND lesson_id = ?", [learner_id, lesson_id], order_by="id"))
+
+    # --- for the sync (kiosk/sync/) ------------------------------------------------------------
+    def transaction(self) -> AbstractContextManager[None]:
+        """One ``BEGIN IMMEDIATE`` transaction for a caller's own plain-SQL writes (the sync's
+        counters and outbox live in this file too, so one state change is one transaction)."""
+        return self._transaction()
+
+    def execute(self, sql: str, *params: Any) -> sqlite3.Cursor:
+        """Plain SQL, for use inside :meth:`transaction` (or for reads)."""
+        return self._execute(sql, *params)
 
     # --- internals ---------------------------------------------------------------------------
     def _move(self, learner_id: str, lesson_id: str, current: LessonProgress, step: int) -> None:

@@ -7,6 +7,7 @@ asks the store who was learning what, and opens that step again.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from kivy.app import App
 from kivy.core.window import Window
@@ -25,6 +26,8 @@ from kiosk.i18n import (
 from kiosk.lessons import Library, load_library
 from kiosk.player import LessonPlayer
 from kiosk.progress import ProgressStore, StorageError
+from kiosk.sync.client import load_credentials
+from kiosk.sync.worker import SyncWorker
 from kiosk.ui.narrator import Narrator
 from kiosk.ui.screens.done import DoneScreen
 from kiosk.ui.screens.lessons import LessonsScreen
@@ -61,6 +64,7 @@ class KioskApp(App):
         self.store = store or self._open_store()
         self.notices = list(self.store.notices) + self._lesson_notices()
         self.narrator = Narrator(settings)
+        self.sync_worker: SyncWorker | None = None
 
     # --- set-up ------------------------------------------------------------------------------
     def _open_store(self) -> ProgressStore:
@@ -95,9 +99,20 @@ class KioskApp(App):
 
     def on_start(self) -> None:
         self.resume()
+        self._start_sync()
 
     def on_stop(self) -> None:
         self.narrator.close()
+        if self.sync_worker is not None:
+            self.sync_worker.stop(timeout=5)
+
+    def _start_sync(self) -> None:
+        """Send the anonymised statistics in the background, if a volunteer enrolled this kiosk
+        (python -m kiosk sync enrol CODE --server URL). Never on the UI thread."""
+        if self.store.path == Path(":memory:") or load_credentials(self.settings.home) is None:
+            return
+        self.sync_worker = SyncWorker(self.settings.database_path, self.settings.home)
+        self.sync_worker.start()
 
     def resume(self) -> None:
         """Bring back whoever was learning when the kiosk stopped, at the same step."""
@@ -153,6 +168,8 @@ class KioskApp(App):
 
     def finish_lesson(self) -> None:
         self.narrator.stop()
+        if self.sync_worker is not None:
+            self.sync_worker.trigger()  # a completion to report: send it when the server answers
         self.go("done")
 
     def leave(self) -> None:

@@ -1,0 +1,135 @@
+"""``python -m kiosk sync enrol | now | status | export``: what kiosk.cli calls. Plain words out.
+
+    python -m kiosk sync enrol N3XX7-UARAJ --server https://reports.example.org
+    python -m kiosk sync now
+    python -m kiosk sync status
+    python -m kiosk sync export /media/usb
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from kiosk.config import Settings
+from kiosk.progress import ProgressStore, StorageError
+from kiosk.sync.bundle import export_bundle
+from kiosk.sync.client import (
+    Backoff,
+    SyncError,
+    Uploader,
+    credentials_path,
+    enrol,
+    load_credentials,
+)
+from kiosk.sync.outbox import Outbox
+
+
+def _open(settings: Settings) -> ProgressStore:
+    return ProgressStore.open(settings.database_path)
+
+
+def enrol_command(settings: Settings, code: str, server: str) -> int:
+    store = _open(settings)
+    try:
+        credentials = enrol(settings.home, server, code, store=store)
+    except SyncError as exc:
+        print(f"Not enrolled: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    centre = f" at {credentials.centre}" if credentials.centre else ""
+    print(f"Enrolled as kiosk {credentials.kiosk_id}{centre}. Figures will be sent to "
+          f"{credentials.server_url} whenever it can be reached.")
+    print(f"The kiosk's key is in {credentials_path(settings.home)} (readable by this user only).")
+    return 0
+
+
+def now_command(settings: Settings) -> int:
+    store = _open(settings)
+    try:
+        uploader = Uploader(store, load_credentials(settings.home),
+                            backoff=Backoff(base=1.0, cap=8.0), max_retries=3)
+        result = uploader.run(heartbeat=True)
+    except StorageError as exc:
+        print(f"Could not sync: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    sent = result.accepted + result.duplicates
+    if result.outcome == "done":
+        print(f"Sent {sent} batch(es); {result.remaining} waiting." +
+              (f" {result.refused} refused: see python -m kiosk sync status."
+               if result.refused else ""))
+        return 1 if result.refused else 0
+    print(f"Sent {sent} batch(es); {result.remaining} still waiting. {result.message}",
+          file=sys.stderr)
+    return 1
+
+
+def status_command(settings: Settings) -> int:
+    credentials = load_credentials(settings.home)
+    try:
+        store = _open(settings)
+    except StorageError as exc:
+        print(f"Could not read the progress file: {exc}", file=sys.stderr)
+        return 1
+    try:
+        outbox = Outbox(store)
+        outbox.refresh_and_build()
+        status = outbox.status()
+    finally:
+        store.close()
+    if credentials is None:
+        print("Enrolment: not enrolled. Ask the programme manager for a code, then run "
+              "python -m kiosk sync enrol CODE --server URL")
+    else:
+        centre = f" at {credentials.centre}" if credentials.centre else ""
+        print(f"Enrolment: kiosk {credentials.kiosk_id}{centre}, server {credentials.server_url}")
+    if status.pending:
+        exported = f", {status.exported} of them exported to USB" if status.exported else ""
+        print(f"Waiting to send: {status.pending} batch(es), {status.pending_items} figure(s), "
+              f"the oldest queued {status.oldest_pending}{exported}")
+    else:
+        print("Waiting to send: nothing; everything has reached the server.")
+    print(f"Last successful upload: {status.last_success or 'never'}")
+    if status.blocked:
+        print(f"Uploads stopped: {status.blocked}")
+    elif status.last_error:
+        print(f"Last problem ({status.last_error_at}): {status.last_error}")
+    for batch in status.refused:
+        reasons = "; ".join(f"{e.get('loc', '')}: {e.get('message', '')}" for e in batch.errors)
+        print(f"Refused batch {batch.batch_id} ({len(batch.items)} figures): {reasons}")
+    if status.refused:
+        print("Refused batches are kept on the kiosk. Tell the programme manager; once they "
+              "have fixed the cause, python -m kiosk sync now --retry-refused sends them again.")
+    return 0
+
+
+def export_command(settings: Settings, directory: Path) -> int:
+    credentials = load_credentials(settings.home)
+    if credentials is None:
+        print("Cannot export: this kiosk is not enrolled, so it cannot sign a bundle. Enrol it "
+              "first (python -m kiosk sync enrol CODE --server URL).", file=sys.stderr)
+        return 1
+    store = _open(settings)
+    try:
+        export = export_bundle(store, credentials, directory)
+    except (OSError, StorageError) as exc:
+        print(f"Could not write the bundle: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    print(f"Wrote {export.path} ({export.batches} batch(es), {export.items} figure(s)). Give it "
+          "to the programme manager: python -m kiosk server import-bundle FILE")
+    return 0
+
+
+def retry_refused(settings: Settings) -> int:
+    store = _open(settings)
+    try:
+        count = Outbox(store).retry_refused()
+    finally:
+        store.close()
+    print(f"{count} refused batch(es) will be sent again.")
+    return 0
