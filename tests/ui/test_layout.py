@@ -73,3 +73,47 @@ def test_step_fits_the_screen(kiosk, language, lesson_id, index):
     screen._fit_trigger()
     kiosk.frames(12)  # the text may be scaled down over a few frames
     assert overflows(screen) == [], f"{language} {lesson_id} step {index + 1} with feedback"
+
+
+OTHER_SCREENS = (
+    [(language, "welcome", "") for language in _languages]
+    + [(language, "topics", "") for language in _languages]
+    + [(language, "lessons", topic.id) for language in _languages for topic in _library.topics]
+    + [(language, "done", lesson_id) for language in _languages for lesson_id in _library.lessons]
+)
+
+
+def general_overflows(screen) -> list[str]:
+    problems = []
+    for widget in walk(screen):
+        if not visible(widget) or widget.width <= 0 or widget.height <= 0:
+            continue
+        x, y = widget.to_window(widget.x, widget.y)
+        name = f"{type(widget).__name__} {getattr(widget, 'text', '')[:40]!r}"
+        if x < -1 or y < -1 or x + widget.width > Window.width + 1 \
+                or y + widget.height > Window.height + 1:
+            problems.append(f"{name} at ({x:.0f}, {y:.0f}, {widget.width:.0f}x"
+                            f"{widget.height:.0f}) is outside the screen")
+        clipped = (isinstance(widget, Label) and widget.text and not widget.shorten
+                   and widget.text_size[0] is not None
+                   and widget.texture_size[1] > widget.height + 2)
+        if clipped:
+            problems.append(f"{name}: text is {widget.texture_size[1]:.0f}px tall in a "
+                            f"{widget.height:.0f}px box")
+    return problems
+
+
+@pytest.mark.parametrize(("language", "screen_name", "subject"), OTHER_SCREENS)
+def test_other_screens_fit(kiosk, language, screen_name, subject):
+    app = kiosk.app
+    app.set_language(language)
+    if screen_name != "welcome":
+        app.start_learning()
+    if screen_name == "lessons":
+        app.open_topic(subject)
+    if screen_name == "done":
+        app.open_lesson(subject)
+        app.finish_lesson()
+    kiosk.frames(6)
+    assert app.root.current == screen_name
+    assert general_overflows(app.root.current_screen) == [], f"{language} {screen_name} {subject}"

@@ -76,7 +76,8 @@ class StepScreen(KioskScreen):
         above full size) when a smaller step leaves room. Runs again until it settles."""
         column = self.ids.left
         parts = [w for w in column.children if w.size_hint_y is None]
-        needed = sum(w.height for w in parts) + column.spacing * (len(parts) - 1)
+        # Every gap counts, including the one above the flexible spacer at the bottom.
+        needed = sum(w.height for w in parts) + column.spacing * (len(column.children) - 1)
         if needed > column.height - 1 and self.text_scale > self.MIN_TEXT_SCALE:
             # Text height grows a little less than linearly with font size: aim slightly low.
             self.text_scale = max(self.MIN_TEXT_SCALE,
