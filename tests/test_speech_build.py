@@ -222,3 +222,27 @@ def test_the_speech_core_never_imports_kivy():
                             cwd=PROJECT_ROOT, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.slow
+def test_audio_build_with_espeak_narrates_every_shipped_step_in_every_language(tmp_path):
+    """The command a volunteer runs, on the real lessons: then every step of every lesson has a
+    clip in every language, and Kivy (SDL's dummy audio driver) loads each one with length > 0."""
+    from tests.conftest import IMAGES, LESSONS
+
+    out = tmp_path / "audio"
+    env = {**os.environ, "KIOSK_HOME": str(tmp_path / "home")}
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "audio", "build", "--engine", "espeak", "--out",
+         str(out)], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert ", 0 failed" in result.stdout
+
+    narrations = library_narrations(load_library(LESSONS, IMAGES))
+    clips = ClipFolder(out)
+    paths = [clips.find(n.text, n.language, "normal", ["espeak"]) for n in narrations]
+    missing = [n for n, path in zip(narrations, paths, strict=True) if path is None]
+    assert missing == []
+    lengths = load_lengths([p for p in paths if p is not None], tmp_path / "kivy")
+    assert len(lengths) == len(set(paths))
+    assert min(lengths.values()) > 0.2

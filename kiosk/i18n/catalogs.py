@@ -133,6 +133,9 @@ def check(locales_dir: Path = LOCALES_DIR) -> list[CatalogProblem]:
                                                    "update"))
                     continue
                 catalog = _read(po, language)
+                if catalog.fuzzy:
+                    problems.append(CatalogProblem(po, "the header is marked fuzzy; pybabel "
+                                                   "compile would skip the whole catalog"))
                 ids = {m.id for m in catalog if m.id}
                 for missing in sorted(str(i) for i in fresh - ids)[:5]:
                     problems.append(CatalogProblem(po, f"no entry for {missing!r}; run: "

@@ -34,6 +34,35 @@ class StepScreen(KioskScreen):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self._fit_trigger = Clock.create_trigger(self._fit)
+        # Widgets are reused from step to step: building one from its kv rules costs more than
+        # drawing its new words, and a learner waits for every step change.
+        self._word_pool: list[Body] = []
+        self._answer_pool: list[BigButton] = []
+
+    def _pooled(self, pool: list, index: int, make: type) -> object:  # type: ignore[type-arg]
+        while len(pool) <= index:
+            widget = make()
+            if make is BigButton:
+                widget.bind(on_release=self._answer_tapped)
+            pool.append(widget)
+        widget = pool[index]
+        widget.font_size = self.app.theme.font_body
+        return widget
+
+    def _answer_button(self, index: int, text: str) -> BigButton:
+        button = self._pooled(self._answer_pool, index, BigButton)
+        button.text = text
+        button.style = "secondary"
+        button.compact = True
+        button.disabled = False
+        self.ids.answers.add_widget(button)
+        return button  # type: ignore[no-any-return]
+
+    def _answer_tapped(self, button: BigButton) -> None:
+        handler = {"choice": self._choose, "order": self._pick, "spot": self._spot}
+        kind = self.player.step.kind
+        if kind in handler:
+            handler[kind](button)
 
     @property
     def player(self) -> LessonPlayer:
@@ -52,8 +81,10 @@ class StepScreen(KioskScreen):
         self.text_scale = 1.0
         words = self.ids.words
         words.clear_widgets()
-        for sentence in player.sentences:
-            words.add_widget(Body(text=sentence))
+        for index, sentence in enumerate(player.sentences):
+            label = self._pooled(self._word_pool, index, Body)
+            label.text = sentence
+            words.add_widget(label)
         phone = self.ids.phone
         phone.show(step.screen, player.text, app.settings.images_dir, app.language)
         self.ids.picture.source = (str(app.settings.images_dir / step.picture)
@@ -98,25 +129,15 @@ class StepScreen(KioskScreen):
         answers.cols = 2 if step.kind == "order" and len(step.items) > 3 else 1
         if step.kind == "choice":
             for index, option in enumerate(step.options):
-                button = BigButton(text=player.text(option.text), style="secondary", compact=True)
-                button.option_index = index
-                button.bind(on_release=self._choose)
-                answers.add_widget(button)
+                self._answer_button(index, player.text(option.text)).option_index = index
         elif step.kind == "order":
-            for index in player.order_items:
-                button = BigButton(text=player.text(step.items[index]), style="secondary",
-                                   compact=True)
-                button.item_index = index
-                button.bind(on_release=self._pick)
-                answers.add_widget(button)
+            for position, index in enumerate(player.order_items):
+                self._answer_button(position, player.text(step.items[index])).item_index = index
         elif step.kind == "spot":
             answers.cols = 2
-            for answer, label in (("real", _("It is real")), ("fake", _("It is fake"))):
-                button = BigButton(text=label, style="secondary",
-                                   compact=True)
-                button.spot_answer = answer
-                button.bind(on_release=self._spot)
-                answers.add_widget(button)
+            labels = (("real", _("It is real")), ("fake", _("It is fake")))
+            for position, (answer, label) in enumerate(labels):
+                self._answer_button(position, label).spot_answer = answer
 
     def _choose(self, button: BigButton) -> None:
         if self.player.solved_here:
