@@ -38,10 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="times through the whole lesson")
     parser.add_argument("--lesson", default="pay-shop-qr", help="lesson id")
+    parser.add_argument("--no-speech", action="store_true", help="narration off")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-step-") as scratch:
-        samples = run(Path(scratch), args.lesson, args.runs)
+        samples = run(Path(scratch), args.lesson, args.runs, speech=not args.no_speech)
 
     ms = [s[1] for s in samples]
     cpu = [s[2] for s in samples]
@@ -59,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run(home: Path, lesson_id: str, rounds: int) -> list[tuple[str, float, float]]:
+def run(home: Path, lesson_id: str, rounds: int,
+        speech: bool = True) -> list[tuple[str, float, float]]:
     """Return (which tap, wall-clock ms, CPU ms) for every tap on Next."""
     sys.path.insert(0, str(ROOT))
     import os
@@ -69,7 +71,11 @@ def run(home: Path, lesson_id: str, rounds: int) -> list[tuple[str, float, float
 
     os.environ["KIVY_HOME"] = str(home / "kivy")  # never the user's ~/.kivy
     # English, so the "Step N of M" label can be checked after each tap.
-    settings = load_settings(environ={"KIOSK_HOME": str(home), "KIOSK_LANGUAGE": "en"})
+    # --no-speech: measure without narration (clips are then never synthesised or loaded).
+    environ = {"KIOSK_HOME": str(home), "KIOSK_LANGUAGE": "en"}
+    if not speech:
+        environ["KIOSK_SPEECH_AUTOPLAY"] = "0"
+    settings = load_settings(environ=environ)
     prepare(settings, headless=True)
 
     from kivy.base import EventLoop

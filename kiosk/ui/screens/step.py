@@ -93,6 +93,16 @@ class StepScreen(KioskScreen):
         self._update_buttons()
         self._fit_trigger()
         app.narrator.open(player_narration(player), player.language)
+        Clock.schedule_once(self._prepare_next, 0)  # next frame: this step is on screen by then
+
+    def _prepare_next(self, *_: object) -> None:
+        """Build the next step's practice phone while the learner reads this one."""
+        player = self.player
+        if player is None or player.is_last:
+            return
+        following = player.lesson.steps[player.index + 1]
+        self.ids.phone.prepare(following.screen, player.text, self.app.settings.images_dir,
+                               self.app.language)
 
     def _scaled_widgets(self) -> list[object]:
         return [*self.ids.words.children, *self.ids.answers.children]

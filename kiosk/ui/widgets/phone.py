@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -99,22 +100,22 @@ class PhoneView(BoxLayout):
     highlight = StringProperty("")
     __events__ = ("on_element",)
     _BACKGROUND = "phone_background"
+    CACHED_SCREENS = 6
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.elements: dict[str, PhoneElement] = {}
         self._language = ""
+        self._cache: OrderedDict[tuple[int, str], tuple[str, dict[str, PhoneElement]]] = (
+            OrderedDict())
 
     def show(self, screen: PhoneScreen | None, fill: Callable[[str], str],
              images_dir: Path, language: str = "") -> None:
         """Draw ``screen``; ``fill`` turns a source sentence into the text to show."""
         if screen is not None and screen is self.screen and language == self._language:
-            # Several steps in a row often show the same phone screen: keep its widgets (text
-            # rendering is the slowest part of a step change) and only clear the marks.
-            self.highlight = ""
-            for widget in self.elements.values():
-                widget.highlighted = False
-                widget.sign_number = ""
+            # Several steps in a row often show the same phone screen: keep its widgets and
+            # only clear the marks.
+            self._clear_marks()
             return
         self._language = language
         self.screen = screen
@@ -124,13 +125,45 @@ class PhoneView(BoxLayout):
         self.highlight = ""
         if screen is None:
             return
-        self.title = fill(screen.title)
+        self.prepare(screen, fill, images_dir, language)
+        key = (id(screen), language)
+        self._cache.move_to_end(key)
+        self.title, self.elements = self._cache[key]
         self.app_colour = get_color_from_hex(APP_COLOURS.get(screen.app, "#333333"))
-        for element in screen.elements:
-            widget = self._make(element, fill, images_dir)
-            widget.bind(on_release=self._tapped)
-            self.elements[element.id] = widget
+        self._clear_marks()
+        for widget in self.elements.values():
             body.add_widget(widget)
+
+    def prepare(self, screen: PhoneScreen | None, fill: Callable[[str], str],
+                images_dir: Path, language: str = "") -> None:
+        """Build a screen's widgets ahead of time (the next step's, while the learner reads).
+
+        Drawing text is the slowest part of a step change on a kiosk's small processor; the
+        widgets are built at the width they will have, so their text is drawn once, now, and
+        showing the screen later only puts them in place. A few recent screens are kept.
+        """
+        key = (id(screen), language)
+        if screen is None or key in self._cache:
+            return
+        colour = get_color_from_hex(APP_COLOURS.get(screen.app, "#333333"))
+        body = self.ids.elements
+        width = body.width - body.padding[0] - body.padding[2]
+        elements: dict[str, PhoneElement] = {}
+        for element in screen.elements:
+            widget = self._make(element, fill, images_dir, colour)
+            widget.bind(on_release=self._tapped)
+            if width > 0:
+                widget.width = width
+            elements[element.id] = widget
+        self._cache[key] = (fill(screen.title), elements)
+        while len(self._cache) > self.CACHED_SCREENS:
+            self._cache.popitem(last=False)
+
+    def _clear_marks(self) -> None:
+        self.highlight = ""
+        for widget in self.elements.values():
+            widget.highlighted = False
+            widget.sign_number = ""
 
     def mark_signs(self, element_ids: list[str]) -> None:
         """Number the elements that give a fake away, to match the numbered list of signs."""
@@ -143,16 +176,16 @@ class PhoneView(BoxLayout):
         for key, widget in self.elements.items():
             widget.highlighted = key == element_id
 
-    def _make(self, element: Element, fill: Callable[[str], str],
-              images_dir: Path) -> PhoneElement:
+    def _make(self, element: Element, fill: Callable[[str], str], images_dir: Path,
+              colour: list[float]) -> PhoneElement:
         cls = ELEMENT_CLASSES[element.kind]
         text = fill(element.text) if element.text else ""
-        if element.kind == "amount" and self.screen is not None:
+        if element.kind == "amount":
             text = fill("{" + element.value + "}")
         label = fill(element.label or element.sender or element.source or "")
         picture = str(images_dir / element.picture) if element.picture else ""
         return cls(element_id=element.id, kind=element.kind, text=text, label=label,
-                   picture=picture, accent=self.app_colour)
+                   picture=picture, accent=colour)
 
     def _tapped(self, widget: PhoneElement) -> None:
         self.dispatch("on_element", widget.element_id)
