@@ -23,9 +23,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.files import write_atomic
 from kiosk.progress import ProgressStore
 from kiosk.signing import BATCHES_PATH, BUNDLE_FORMAT, bundle_entry, sign_request
-from kiosk.sync.client import Credentials, ServerClock, write_atomic
+from kiosk.sync.client import Credentials, ServerClock
 from kiosk.sync.outbox import Outbox, encode
 
 

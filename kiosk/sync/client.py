@@ -25,13 +25,10 @@ Standard library only (urllib), so the kiosk needs no HTTP package.
 
 from __future__ import annotations
 
-import contextlib
 import email.utils
 import json
-import os
 import random
 import socket
-import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -42,6 +39,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from kiosk.files import write_atomic
 from kiosk.progress import ProgressStore
 from kiosk.signing import BATCHES_PATH, sign_request
 from kiosk.sync.outbox import Batch, Outbox, encode
@@ -77,43 +75,9 @@ def load_credentials(home: Path) -> Credentials | None:
         return None
 
 
-def write_atomic(path: Path, data: bytes, *, private: bool = True) -> None:
-    """Write a file atomically: a power cut (or a USB stick pulled out) leaves the old file or
-    the new one, never half of one. ``private``: readable by its owner only (0600) from the
-    first byte, so a secret is never readable by others; otherwise 0644 where the filesystem
-    has permissions at all (a FAT stick has none)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # created 0600
-    try:
-        with os.fdopen(fd, "wb") as out:
-            if private:
-                os.fchmod(out.fileno(), 0o600)
-            else:
-                with contextlib.suppress(OSError):
-                    os.fchmod(out.fileno(), 0o644)
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    fsync_dir(path.parent)
-
-
-def fsync_dir(directory: Path) -> None:
-    with contextlib.suppress(OSError):  # not every filesystem lets a directory be opened
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def save_credentials(home: Path, credentials: Credentials) -> Path:
     path = credentials_path(home)
-    write_atomic(path, json.dumps(asdict(credentials), indent=2).encode("utf-8"))
+    write_atomic(path, json.dumps(asdict(credentials), indent=2).encode("utf-8"), private=True)
     return path
 
 
