@@ -149,8 +149,10 @@ class RunningServer:
                                    **(headers or {})})
 
 
-def start_server(db: str, *extra: str, lessons: Path | None = None) -> RunningServer:
-    port = free_port()
+def start_server(db: str, *extra: str, lessons: Path | None = None,
+                 port: int | None = None) -> RunningServer:
+    """The real server process on 127.0.0.1 (a free port unless given), once it answers."""
+    port = port or free_port()
     args = [sys.executable, "-m", "kiosk", "server", "serve", "--host", "127.0.0.1",
             "--port", str(port), "--db", db, *extra]
     if lessons:

@@ -34,7 +34,7 @@ from kiosk.sync.client import (
     load_credentials,
 )
 from kiosk.sync.outbox import Outbox
-from tests.server.conftest import RunningServer, free_port, stop_server
+from tests.server.conftest import RunningServer, start_server, stop_server
 from tests.sync.helpers import LIBRARY, Clock, Ledger, kiosk_figures, server_figures, take_lesson
 
 LESSONS_DIR = PROJECT_ROOT / "lessons"
@@ -43,23 +43,7 @@ EMAIL, PASSWORD = "manager@example.org", "a long passphrase"
 
 def start(db: str, port: int | None = None) -> RunningServer:
     """The real server, with the kiosk's real lessons folder, on a given or free port."""
-    port = port or free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "server", "serve", "--host", "127.0.0.1", "--port",
-         str(port), "--db", db, "--lessons", str(LESSONS_DIR), "--rate-limit", "100000"],
-        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(proc.stdout.read() if proc.stdout else "server exited")
-        try:
-            if httpx.get(url + "/api/v1/health", timeout=1).status_code == 200:
-                return RunningServer(url=url, db=db, proc=proc)
-        except httpx.TransportError:
-            time.sleep(0.05)
-    proc.kill()
-    raise AssertionError("server did not start")
+    return start_server(db, "--rate-limit", "100000", lessons=LESSONS_DIR, port=port)
 
 
 @pytest.fixture
