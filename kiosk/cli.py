@@ -26,7 +26,7 @@ from kiosk.i18n import LANGUAGES
 from kiosk.lessons import Library, lesson_files, load_library
 from kiosk.lessons.library import check_files, load_topics
 
-SCREENS = ("welcome", "topics", "lessons", "step", "done")
+SCREENS = ("welcome", "topics", "lessons", "step", "done", "idle")
 
 
 def _build_parser() -> argparse.ArgumentParser:

@@ -49,6 +49,10 @@ class Settings:
     # Speech: narration volume (0.0-1.0) and whether each step is read aloud as it opens.
     speech_volume: float = 1.0
     speech_autoplay: bool = True
+    # A shared kiosk forgets the screen when a learner walks away: after this many seconds with
+    # no touch it asks "Are you still there?", then counts down before going back to the start.
+    idle_timeout: float = 120.0
+    idle_countdown: float = 30.0
 
     @property
     def database_path(self) -> Path:
@@ -87,6 +91,8 @@ _ENV_KEYS = {
     "KIOSK_FULLSCREEN": "fullscreen",
     "KIOSK_SPEECH_VOLUME": "speech_volume",
     "KIOSK_SPEECH_AUTOPLAY": "speech_autoplay",
+    "KIOSK_IDLE_TIMEOUT": "idle_timeout",
+    "KIOSK_IDLE_COUNTDOWN": "idle_countdown",
 }
 
 

@@ -65,12 +65,20 @@ def extract_lessons(fileobj: IO[bytes], keywords: Any, comment_tags: Any,
 
 
 KV_CALL = re.compile(r"""translate\(\s*"((?:[^"\\]|\\.)*)"\s*[,)]""")
+KV_PLURAL = re.compile(r"""ngettext\(\s*"((?:[^"\\]|\\.)*)"\s*,\s*"((?:[^"\\]|\\.)*)"\s*,""")
+
+
+def _unescape(text: str) -> str:
+    return text.replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
 
 
 def extract_kv(fileobj: IO[bytes], keywords: Any, comment_tags: Any,
-               options: dict[str, Any]) -> Iterator[tuple[int, str, str, list[str]]]:
-    """Babel extractor for Kivy ``.kv`` files: every ``app.translate("...")``."""
+               options: dict[str, Any]) -> Iterator[tuple[int, str, Any, list[str]]]:
+    """Babel extractor for Kivy ``.kv`` files: every ``app.translate("...")`` and
+    ``app.ngettext("...", "...", n, ...)``."""
     for lineno, line in enumerate(fileobj.read().decode("utf-8").splitlines(), 1):
         for match in KV_CALL.finditer(line):
-            text = match.group(1).replace('\\"', '"').replace("\\n", "\n")
-            yield lineno, "translate", text.replace("\\\\", "\\"), []
+            yield lineno, "translate", _unescape(match.group(1)), []
+        for match in KV_PLURAL.finditer(line):
+            yield (lineno, "ngettext", (_unescape(match.group(1)), _unescape(match.group(2))),
+                   [])

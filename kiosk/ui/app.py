@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 
 from kivy.app import App
+from kivy.clock import Clock, ClockEvent
 from kivy.core.window import Window
 from kivy.properties import ListProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
@@ -27,6 +28,7 @@ from kiosk.i18n import (
 from kiosk.lessons import Library, load_library
 from kiosk.player import LessonPlayer
 from kiosk.progress import ProgressStore, StorageError
+from kiosk.speech.narration import player_narration
 from kiosk.sync.client import load_credentials
 from kiosk.sync.worker import SyncWorker
 from kiosk.ui.narrator import Narrator
@@ -36,6 +38,7 @@ from kiosk.ui.screens.step import StepScreen
 from kiosk.ui.screens.topics import TopicsScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.theme import Theme, register_fonts
+from kiosk.ui.widgets.idle import StillTherePrompt
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +69,8 @@ class KioskApp(App):
         self.notices = list(self.store.notices) + self._lesson_notices()
         self.narrator = Narrator(settings)
         self.sync_worker: SyncWorker | None = None
+        self._idle_event: ClockEvent | None = None
+        self._prompt: StillTherePrompt | None = None
 
     # --- set-up ------------------------------------------------------------------------------
     def _open_store(self) -> ProgressStore:
@@ -99,6 +104,9 @@ class KioskApp(App):
         return manager
 
     def on_start(self) -> None:
+        # Any touch anywhere counts as "someone is here" (bound callbacks see it first and
+        # return None, so the touch still reaches the widgets).
+        Window.bind(on_touch_down=lambda *_: self._arm_idle())
         self.resume()
         self._start_sync()
         # Everything built at start-up (Kivy, fonts, catalogs, lessons) lives until the kiosk
@@ -144,6 +152,43 @@ class KioskApp(App):
         if screen != "step":
             self.narrator.stop()
         self.root.current = screen
+        self._arm_idle()
+
+    # --- a learner who walks away -------------------------------------------------------------
+    def _arm_idle(self) -> None:
+        """(Re)start the wait for "Are you still there?" while a learner is using the kiosk."""
+        if self._idle_event is not None:
+            self._idle_event.cancel()
+            self._idle_event = None
+        if self.learner_id and self.settings.idle_timeout > 0 and self._prompt is None:
+            self._idle_event = Clock.schedule_once(self._ask_still_there,
+                                                   self.settings.idle_timeout)
+
+    def _ask_still_there(self, *_args: object) -> None:
+        self._idle_event = None
+        self._prompt = StillTherePrompt(self.settings.idle_countdown,
+                                        on_timeout=self._walked_away)
+        self._prompt.bind(on_dismiss=self._prompt_closed)
+        self._prompt.start()
+        # The question is also spoken, in the learner's language.
+        self.narrator.open(_("Are you still there?"), self.language, autoplay=True)
+
+    def _prompt_closed(self, *_: object) -> None:
+        self._prompt = None
+        self._arm_idle()
+        if self.root.current == "step" and self.player is not None:
+            # "Listen again" reads the step again, not the question.
+            self.narrator.open(player_narration(self.player), self.language, autoplay=False)
+
+    def _walked_away(self) -> None:
+        """Nobody answered: every answer is already saved; clear the screen for the next
+        person."""
+        log.info("No touch for %.0f s: closing the session", self.settings.idle_timeout)
+        self.leave()
+
+    def ngettext(self, singular: str, plural: str, n: int, *_bindings: object) -> str:
+        """For .kv files, like translate()."""
+        return ngettext(singular, plural, n)
 
     def start_learning(self) -> None:
         """The welcome screen was touched: a new guest starts with a clean slate."""

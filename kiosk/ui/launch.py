@@ -53,13 +53,15 @@ def screenshot(*, screen: str, out: Path, lesson: str | None = None, topic: str 
         render_frames(2)
         if screen != "welcome":
             app.start_learning()
-        if screen in ("lessons", "step", "done"):
+        if screen in ("lessons", "step", "done", "idle"):
             chosen = app.library.lessons[lesson] if lesson else None
             app.open_topic(topic or (chosen.topic if chosen else app.library.topics[0].id))
-        if screen in ("step", "done"):
+        if screen in ("step", "done", "idle"):
             lesson_id = lesson or app.library.lessons_in(app.topic_id)[0].id
             app.open_lesson(lesson_id)
-            if screen == "step":
+            if screen == "idle":
+                app._ask_still_there()  # what a learner who walked away comes back to
+            elif screen == "step":
                 for _ in range(max(0, step - 1)):
                     app.player.index += 1  # look only: the scratch store is thrown away
                 app.root.get_screen("step").refresh()

@@ -7,6 +7,7 @@ UI thread with ``Clock.schedule_once``. A step that has no sound at all says so,
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -80,7 +81,8 @@ class Narrator(EventDispatcher):
         def on_clip(path: Path | None) -> None:
             # Decoding a clip takes tens of milliseconds (SDL converts it to the device's
             # format), so it happens on the loader thread; only play() runs on the UI thread.
-            self._loader.submit(load, path)
+            with contextlib.suppress(RuntimeError):  # the app is closing: nothing to play
+                self._loader.submit(load, path)
 
         def load(path: Path | None) -> None:
             sound = None
