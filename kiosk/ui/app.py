@@ -38,6 +38,7 @@ from kiosk.ui.screens.step import StepScreen
 from kiosk.ui.screens.topics import TopicsScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.theme import Theme, register_fonts
+from kiosk.ui.touch_filter import TouchFilter
 from kiosk.ui.widgets.idle import StillTherePrompt
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ class KioskApp(App):
         self.sync_worker: SyncWorker | None = None
         self._idle_event: ClockEvent | None = None
         self._prompt: StillTherePrompt | None = None
+        self.touch_filter: TouchFilter | None = None
 
     # --- set-up ------------------------------------------------------------------------------
     def _open_store(self) -> ProgressStore:
@@ -106,7 +108,11 @@ class KioskApp(App):
     def on_start(self) -> None:
         # Any touch anywhere counts as "someone is here" (bound callbacks see it first and
         # return None, so the touch still reaches the widgets).
-        Window.bind(on_touch_down=lambda *_: self._arm_idle())
+        Window.bind(on_touch_down=self._someone_touched)
+        # Bound last, so it sees every touch first (Kivy calls the newest binding first).
+        self.touch_filter = TouchFilter(bounce_mm=15, px_per_mm=self.theme.px_per_mm,
+                                        reach_px=self.theme.gap / 2)
+        self.touch_filter.install()
         self.resume()
         self._start_sync()
         # Everything built at start-up (Kivy, fonts, catalogs, lessons) lives until the kiosk
@@ -115,6 +121,11 @@ class KioskApp(App):
         gc.freeze()
 
     def on_stop(self) -> None:
+        Window.unbind(on_touch_down=self._someone_touched)
+        if self.touch_filter is not None:
+            self.touch_filter.uninstall()
+        if self._idle_event is not None:
+            self._idle_event.cancel()
         self.narrator.close()
         if self.sync_worker is not None:
             self.sync_worker.stop(timeout=5)
@@ -155,6 +166,9 @@ class KioskApp(App):
         self._arm_idle()
 
     # --- a learner who walks away -------------------------------------------------------------
+    def _someone_touched(self, *_args: object) -> None:
+        self._arm_idle()
+
     def _arm_idle(self) -> None:
         """(Re)start the wait for "Are you still there?" while a learner is using the kiosk."""
         if self._idle_event is not None:
