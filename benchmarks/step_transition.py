@@ -91,6 +91,9 @@ def run(home: Path, lesson_id: str, rounds: int,
         raise SystemExit(f"No lesson {lesson_id!r}; lessons: {known}")
     lesson = app.library.lessons[lesson_id]
     app._run_prepare()
+    import gc
+
+    gc.freeze()  # as the real kiosk does once its first frame is up (kiosk/ui/launch.py)
 
     flips: list[tuple[float, float]] = []  # (wall clock, process CPU time) after each flip
     original_flip = Window.flip

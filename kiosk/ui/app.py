@@ -6,7 +6,6 @@ asks the store who was learning what, and opens that step again.
 
 from __future__ import annotations
 
-import gc
 import logging
 from pathlib import Path
 
@@ -115,10 +114,6 @@ class KioskApp(App):
         self.touch_filter.install()
         self.resume()
         self._start_sync()
-        # Everything built at start-up (Kivy, fonts, catalogs, lessons) lives until the kiosk
-        # stops: moving it out of the garbage collector's reach makes its pauses (tens of ms in
-        # the middle of a step change) short.
-        gc.freeze()
 
     def on_stop(self) -> None:
         Window.unbind(on_touch_down=self._someone_touched)

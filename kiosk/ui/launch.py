@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import shutil
 from pathlib import Path
@@ -17,8 +18,15 @@ def run_kiosk(*, windowed: bool = False, settings: Settings | None = None) -> in
     settings = settings or load_settings()
     fullscreen = settings.fullscreen and not windowed
     prepare(settings, fullscreen=fullscreen)
+    from kivy.clock import Clock
+
     from kiosk.ui.app import KioskApp
 
+    # Everything built at start-up (Kivy, fonts, catalogs, lessons, the screens) lives until
+    # the kiosk stops: once the first frame is up, move it out of the garbage collector's reach,
+    # which keeps its pauses (tens of ms in the middle of a step change) short. Only here, in
+    # the real kiosk: a process that makes many apps (the tests) must let old ones be collected.
+    Clock.schedule_once(lambda _dt: gc.freeze(), 0)
     KioskApp(settings, fullscreen=fullscreen).run()
     return 0
 

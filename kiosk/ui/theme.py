@@ -44,7 +44,9 @@ class Theme(EventDispatcher):
     right_fg = ColorProperty(hex_colour("#14532d"))
     hint_bg = ColorProperty(hex_colour("#fff1cc"))
     hint_fg = ColorProperty(hex_colour("#5c3b00"))
-    highlight = ColorProperty(hex_colour("#d97706"))  # the ring that points at a phone element
+    # The ring that points at a phone element, and the numbered badges of tell-tale signs
+    # (white numbers on it: 5:1).
+    highlight = ColorProperty(hex_colour("#b45309"))
     card = ColorProperty(hex_colour("#ffffff"))
     border = ColorProperty(hex_colour("#8a8378"))
     phone_body = ColorProperty(hex_colour("#2b2b2b"))

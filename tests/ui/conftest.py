@@ -5,6 +5,7 @@ Kivy allows one window per process; every UI test shares it and gets a new Kiosk
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 from collections.abc import Iterator
@@ -60,6 +61,8 @@ def make_kiosk(kivy_window: object, tmp_path: Path) -> Iterator[object]:
             Window.remove_widget(child)
         app.store.close()
     App._running_app = None
+    started.clear()
+    gc.collect()  # release the old app's files and threads now, not at some later collection
 
 
 @pytest.fixture
