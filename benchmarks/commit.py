@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import math
 import sqlite3
 import statistics
 import sys
@@ -30,15 +29,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from stats import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 BLOCK = 50  # answers per block; the two loops alternate block by block
 LESSON = "bench-lesson"
 
-
-def percentile(values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile: the smallest value with ``fraction`` of the values at or below."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
 def filesystem_of(path: Path) -> str:

@@ -16,7 +16,6 @@ anything above about 200 ms).
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import statistics
 import sys
@@ -24,12 +23,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from stats import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
 def main(argv: list[str] | None = None) -> int:

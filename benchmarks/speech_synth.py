@@ -40,6 +40,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from stats import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 SYNTH_MEDIAN_BUDGET_MS = 300.0
 CACHED_BUDGET_MS = 150.0
@@ -49,11 +51,6 @@ CHINESE_STEP = ("很多診所都可以用手機預約看診。您可以選擇要
                 "請把健保卡放在身邊。如果計畫改變了也沒關係，取消預約和預約一樣簡單，"
                 "從同一個畫面就可以開始。請點選顯示您已預約看診的按鈕。")
 
-
-def percentile(values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile: the smallest value with ``fraction`` of the values at or below."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
 def verdict(ok: bool) -> str:

@@ -17,21 +17,17 @@ Budget: p95 under 100 ms. Always exits 0: it is a measurement; read the PASS/FAI
 from __future__ import annotations
 
 import argparse
-import math
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from stats import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 P95_BUDGET_MS = 100.0
 
-
-def percentile(values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile: the smallest value with ``fraction`` of the values at or below."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -48,6 +48,14 @@ class Driver:
         for _ in range(count):
             EventLoop.idle()
 
+    def wait_until(self, condition: Any, seconds: float = 10.0) -> None:
+        """Let the kiosk run (frames and real time) until ``condition()`` holds."""
+        deadline = time.monotonic() + seconds
+        while not condition():
+            assert time.monotonic() < deadline, f"timed out after {seconds} s"
+            self.frames(1)
+            time.sleep(0.01)
+
     # --- looking -----------------------------------------------------------------------------
     @property
     def screen_name(self) -> str:

@@ -17,13 +17,6 @@ def prompt():
     return next((w for w in Window.children if isinstance(w, StillTherePrompt)), None)
 
 
-def wait_for(kiosk, condition, seconds=10.0):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        kiosk.frames(1)
-        time.sleep(0.02)
-
 
 @pytest.fixture
 def quick_idle(make_kiosk, tmp_path):
@@ -52,13 +45,13 @@ def test_nobody_answers_so_the_kiosk_saves_and_returns_to_a_blank_welcome(quick_
     app = kiosk.app
     learner = app.learner_id
     last_touch = time.monotonic()
-    wait_for(kiosk, lambda: prompt() is not None)
+    kiosk.wait_until(lambda: prompt() is not None)
     prompt_seen_after = time.monotonic() - last_touch
     asking = prompt()
     assert any(w.text == "Are you still there?" for w in _labels(asking))
     assert app.narrator._text == "Are you still there?"  # the question is spoken too
     assert any("The lesson will close in" in w.text for w in _labels(asking))
-    wait_for(kiosk, lambda: app.root.current == "welcome")
+    kiosk.wait_until(lambda: app.root.current == "welcome")
     assert prompt() is None
     assert app.learner_id == "" and app.player is None
     assert app.store.active_session() is None
@@ -70,7 +63,7 @@ def test_nobody_answers_so_the_kiosk_saves_and_returns_to_a_blank_welcome(quick_
 def test_yes_i_am_here_keeps_the_learner_where_they_were(quick_idle):
     kiosk = quick_idle
     start_lesson(kiosk)
-    wait_for(kiosk, lambda: prompt() is not None)
+    kiosk.wait_until(lambda: prompt() is not None)
     kiosk.tap(kiosk.find("Yes, I am here", within=prompt()))
     assert prompt() is None
     assert kiosk.screen_name == "step" and kiosk.shows("Step 2 of 9")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from kiosk.i18n import Translations, fill, language_name
@@ -23,13 +21,6 @@ def open_lesson(kiosk, topic="Mobile payment", lesson="Pay a shop with a QR code
             kiosk.tap(kiosk.screen.ids.phone.elements[step.target])
         kiosk.tap(kiosk.screen.next_label)
 
-
-def wait_for(kiosk, condition, seconds=10.0):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        kiosk.frames(1)
-        time.sleep(0.01)
 
 
 def test_switching_language_mid_lesson_redraws_the_step_and_keeps_the_place(kiosk):
@@ -57,16 +48,16 @@ def test_switching_language_mid_lesson_redraws_the_step_and_keeps_the_place(kios
 def test_each_step_is_read_aloud_and_can_be_heard_again_and_slower(kiosk):
     open_lesson(kiosk)
     narrator = kiosk.app.narrator
-    wait_for(kiosk, lambda: narrator.state == "ready")  # synthesised on the device, off-thread
+    kiosk.wait_until(lambda: narrator.state == "ready")  # synthesised on the device, off-thread
     assert narrator.playing
     kiosk.tap("Listen again")
     assert narrator.playing
     kiosk.tap("Slower")
-    wait_for(kiosk, lambda: "slow" in narrator._sounds)
+    kiosk.wait_until(lambda: "slow" in narrator._sounds)
     assert narrator.playing
     assert narrator._sounds["slow"].length > narrator._sounds["normal"].length
     kiosk.tap("Next")  # a new step stops the old sound and reads the new one
-    wait_for(kiosk, lambda: narrator.state == "ready")
+    kiosk.wait_until(lambda: narrator.state == "ready")
 
 
 def test_no_sound_is_marked_and_the_lesson_still_works(kiosk, tmp_path):
@@ -76,7 +67,7 @@ def test_no_sound_is_marked_and_the_lesson_still_works(kiosk, tmp_path):
     app.narrator.resolver = SpeechResolver(prebuilt=tmp_path / "none", device=tmp_path / "none2",
                                            synthesiser=None)
     open_lesson(kiosk)
-    wait_for(kiosk, lambda: app.narrator.state == "none")
+    kiosk.wait_until(lambda: app.narrator.state == "none")
     assert kiosk.shows("No sound")
     assert kiosk.find("No sound").disabled
     kiosk.tap("Next")
