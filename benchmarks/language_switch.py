@@ -80,10 +80,16 @@ def run(home: Path, lesson_id: str, step: int,
         for _ in range(count):
             EventLoop.idle()
 
+    tap_times = [time.time()]
+
     def tap(widget: object) -> float:
         x, y = widget.to_window(*widget.center)  # type: ignore[attr-defined]
         before = len(flips)
         touch = UnitTestTouch(x, y)
+        # A person's timing, one tap a second: the kiosk counts taps closer than 300 ms at
+        # the same place as one (a trembling finger), and the benchmark must not look like one.
+        tap_times[0] = max(tap_times[0] + 1.0, time.time())
+        touch.time_start, touch.time_end = tap_times[0], tap_times[0] + 0.1
         started = time.perf_counter()
         touch.touch_down()
         touch.touch_up()

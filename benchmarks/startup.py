@@ -113,6 +113,11 @@ def measure(kind: str, home: Path) -> tuple[float, float, float, float]:
     child CPU seconds)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KIOSK_", "KIVY_"))}
     env["KIVY_HOME"] = str(home / "kivy")
+    # An installed kiosk starts from compiled .pyc files (deploy/install.sh runs compileall);
+    # a machine that sets PYTHONDONTWRITEBYTECODE would otherwise compile every module of the
+    # kiosk on every start, which the bare window (all site-packages, compiled by pip) never
+    # pays. The warm-up run writes them.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     command = [sys.executable, str(Path(__file__).resolve()), "--child", kind, str(home)]
     # Kivy's console log (where it also sends tracebacks) goes to a file, as it would to a
     # journal: a pipe that nobody reads could fill up and stall the child.
