@@ -56,6 +56,20 @@ class Driver:
             self.frames(1)
             time.sleep(0.01)
 
+    def open_lesson(self, topic: str = "Mobile payment",
+                    lesson: str = "Pay a shop with a QR code", steps: int = 0) -> None:
+        """From the welcome screen into a lesson by touch, then ``steps`` steps on (practice
+        taps answered on the phone, explain steps with Next)."""
+        self.tap("Touch the screen to start")
+        self.tap(topic)
+        self.tap(lesson)
+        player = self.app.player
+        for _ in range(steps):
+            step = player.step
+            if step.kind == "tap":
+                self.tap(self.screen.ids.phone.elements[step.target])
+            self.tap(self.screen.next_label)
+
     # --- looking -----------------------------------------------------------------------------
     @property
     def screen_name(self) -> str:

@@ -10,21 +10,8 @@ from kiosk.speech.player import SpeechResolver
 pytestmark = pytest.mark.ui
 
 
-def open_lesson(kiosk, topic="Mobile payment", lesson="Pay a shop with a QR code", steps=0):
-    kiosk.tap("Touch the screen to start")
-    kiosk.tap(topic)
-    kiosk.tap(lesson)
-    player = kiosk.app.player
-    for _ in range(steps):
-        step = player.step
-        if step.kind == "tap":
-            kiosk.tap(kiosk.screen.ids.phone.elements[step.target])
-        kiosk.tap(kiosk.screen.next_label)
-
-
-
 def test_switching_language_mid_lesson_redraws_the_step_and_keeps_the_place(kiosk):
-    open_lesson(kiosk, steps=5)  # step 6: a choice with the price in it
+    kiosk.open_lesson(steps=5)  # step 6: a choice with the price in it
     app = kiosk.app
     before = app.store.progress(app.learner_id, "pay-shop-qr")
     assert kiosk.shows("Step 6 of 9")
@@ -46,7 +33,7 @@ def test_switching_language_mid_lesson_redraws_the_step_and_keeps_the_place(kios
 
 
 def test_each_step_is_read_aloud_and_can_be_heard_again_and_slower(kiosk):
-    open_lesson(kiosk)
+    kiosk.open_lesson()
     narrator = kiosk.app.narrator
     kiosk.wait_until(lambda: narrator.state == "ready")  # synthesised on the device, off-thread
     assert narrator.playing
@@ -66,7 +53,7 @@ def test_no_sound_is_marked_and_the_lesson_still_works(kiosk, tmp_path):
     # No clips anywhere and nothing to synthesise with: the resolver answers "no sound".
     app.narrator.resolver = SpeechResolver(prebuilt=tmp_path / "none", device=tmp_path / "none2",
                                            synthesiser=None)
-    open_lesson(kiosk)
+    kiosk.open_lesson()
     kiosk.wait_until(lambda: app.narrator.state == "none")
     assert kiosk.shows("No sound")
     assert kiosk.find("No sound").disabled
