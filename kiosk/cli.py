@@ -11,11 +11,13 @@ Examples::
     python -m kiosk i18n check            # translation catalogs complete and up to date
     python -m kiosk server serve --db server.db   # the managers' server (see docs/SERVER.md)
     python -m kiosk sync status           # statistics waiting to be sent (see docs/SYNC.md)
+    python -m kiosk volunteer set-pin     # the 6-digit PIN of the volunteer screen
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import sys
 from collections.abc import Sequence
@@ -26,7 +28,8 @@ from kiosk.i18n import LANGUAGES
 from kiosk.lessons import Library, lesson_files, load_library
 from kiosk.lessons.library import check_files, load_topics
 
-SCREENS = ("welcome", "topics", "lessons", "step", "done", "idle")
+SCREENS = ("welcome", "start", "privacy", "profile", "pin", "topics", "lessons", "step", "done",
+           "idle", "volunteer", "settings")
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -73,6 +76,9 @@ def _build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--step", type=int, default=1, help="step number, counted from 1")
     shot.add_argument("--lang", help="language code")
     shot.add_argument("--out", required=True, type=Path, help="PNG file to write")
+    shot.add_argument("--text-size", choices=("standard", "large", "largest"),
+                      default="standard", help='the "Aa" control\'s text size')
+    shot.add_argument("--high-contrast", action="store_true", help="the high-contrast theme")
 
     sync = commands.add_parser("sync", help="send anonymised statistics (see docs/SYNC.md)")
     sync_commands = sync.add_subparsers(dest="sync_command", required=True)
@@ -85,6 +91,13 @@ def _build_parser() -> argparse.ArgumentParser:
     sync_commands.add_parser("status", help="what is waiting, the last success and problem")
     export = sync_commands.add_parser("export", help="write a signed bundle for a USB stick")
     export.add_argument("directory", type=Path, help="folder to write to, e.g. /media/usb")
+
+    volunteer = commands.add_parser("volunteer", help="the volunteer screen's PIN")
+    volunteer_commands = volunteer.add_subparsers(dest="volunteer_command", required=True)
+    set_pin = volunteer_commands.add_parser(
+        "set-pin", help="set or change the 6-digit volunteer PIN (asked twice, not shown)")
+    set_pin.add_argument("--pin-from-stdin", action="store_true",
+                         help="read the PIN from the first line of standard input (for scripts)")
 
     # Listed here for --help only: the server's own parser (and its packages: FastAPI, pydantic,
     # psycopg) load only when a server command runs, so the kiosk starts without them.
@@ -176,6 +189,39 @@ def run_sync(args: argparse.Namespace) -> int:
     raise AssertionError(args.sync_command)
 
 
+def set_volunteer_pin(*, from_stdin: bool) -> int:
+    """``volunteer set-pin``: ask twice (nothing shown), so a typo does not lock volunteers out."""
+    from kiosk.volunteer import VolunteerAccess
+
+    settings = load_settings()
+    if from_stdin:
+        pin = sys.stdin.readline().strip()
+    else:
+        try:
+            pin = getpass.getpass("New volunteer PIN (6 numbers): ").strip()
+            again = getpass.getpass("The same PIN again: ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print("\nThe PIN was not changed.", file=sys.stderr)
+            return 1
+        if pin != again:
+            print("The two PINs were not the same. The PIN was not changed; please try again.",
+                  file=sys.stderr)
+            return 1
+    access = VolunteerAccess(settings.home)
+    had_one = access.is_set()
+    try:
+        access.set_pin(pin)
+    except ValueError as exc:
+        print(f"{exc} The PIN was not changed.", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"Could not save the PIN in {settings.home}: {exc}", file=sys.stderr)
+        return 1
+    print(("The volunteer PIN was changed." if had_one else "The volunteer PIN is set.") +
+          " The volunteer screen asks for it from now on.")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -198,9 +244,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_i18n(args.i18n_command, getattr(args, "language", None))
     if args.command == "sync":
         return run_sync(args)
+    if args.command == "volunteer":
+        return set_volunteer_pin(from_stdin=bool(args.pin_from_stdin))
     if args.command == "screenshot":
         from kiosk.ui.launch import screenshot
 
         return int(screenshot(screen=args.screen, lesson=args.lesson, topic=args.topic,
-                              step=args.step, language=args.lang, out=args.out))
+                              step=args.step, language=args.lang, out=args.out,
+                              text_size=args.text_size, high_contrast=args.high_contrast))
     raise AssertionError(args.command)

@@ -1,12 +1,21 @@
-"""Typed settings for one kiosk: ``KIOSK_HOME/kiosk.toml`` overlaid by ``KIOSK_*`` variables.
+"""Typed settings for one kiosk, from four places; each later one wins over the ones before:
 
-Example ``kiosk.toml``::
+1. the defaults in :class:`Settings`;
+2. ``KIOSK_HOME/kiosk.toml``, the deployment's file (deploy/kiosk.toml.example explains it);
+3. the ``[settings]`` table of ``KIOSK_HOME/volunteer.toml``: what volunteers chose on the kiosk's
+   volunteer screen (only ``languages``, ``idle_timeout`` and ``speech_volume``; written by
+   :func:`kiosk.volunteer.save_volunteer_settings`, beside the volunteer PIN's hash);
+4. ``KIOSK_*`` environment variables (and keyword overrides, for tests and tools).
+
+So a volunteer's choice outlasts a reinstall's kiosk.toml, and an administrator can still force
+anything for one run from the environment. Example ``kiosk.toml``::
 
     currency = "TWD"
     screen_inches = 10.1
     screen_width = 1280
     screen_height = 800
     fullscreen = true
+    languages = ["zh_Hant_TW", "en"]     # KIOSK_LANGUAGES=zh_Hant_TW,en
 
 Nothing here imports Kivy; the UI reads :class:`Settings` and applies it.
 """
@@ -20,6 +29,8 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+
+from kiosk.i18n import LANGUAGES
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +52,8 @@ class Settings:
     locales_dir: Path = PROJECT_ROOT / "locales"
     currency: str = "TWD"
     language: str = "zh_Hant_TW"  # the language a new learner sees first
+    # The languages offered on screen, in this order (a subset of kiosk.i18n.LANGUAGES).
+    languages: tuple[str, ...] = ("zh_Hant_TW", "en", "vi", "id")
     # The screen the touch-target sizes are checked against: a 10-inch 1280x800 panel by default.
     screen_inches: float = 10.1
     screen_width: int = 1280
@@ -85,6 +98,7 @@ _ENV_KEYS = {
     "KIOSK_LOCALES": "locales_dir",
     "KIOSK_CURRENCY": "currency",
     "KIOSK_LANGUAGE": "language",
+    "KIOSK_LANGUAGES": "languages",  # comma-separated: zh_Hant_TW,en
     "KIOSK_SCREEN_INCHES": "screen_inches",
     "KIOSK_SCREEN_WIDTH": "screen_width",
     "KIOSK_SCREEN_HEIGHT": "screen_height",
@@ -96,8 +110,85 @@ _ENV_KEYS = {
 }
 
 
+# What volunteers may change on the kiosk itself, and the values they may choose: a slip of a
+# finger must not make the kiosk mute, or give up on a learner after five seconds.
+VOLUNTEER_FILE = "volunteer.toml"
+VOLUNTEER_SETTINGS = ("languages", "idle_timeout", "speech_volume")
+IDLE_TIMEOUT_RANGE = (30.0, 3600.0)
+SPEECH_VOLUME_RANGE = (0.0, 1.0)
+
+
+def volunteer_file(home: Path) -> Path:
+    """``KIOSK_HOME/volunteer.toml``: the volunteer PIN's hash and the volunteers' settings."""
+    return home / VOLUNTEER_FILE
+
+
+def read_volunteer_file(home: Path) -> dict[str, Any]:
+    """The parsed volunteer.toml; ``{}`` if there is none or it cannot be read (logged)."""
+    path = volunteer_file(home)
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        log.error("Ignoring %s: %s", path, exc)
+        return {}
+
+
+def _languages(raw: Any) -> tuple[str, ...]:
+    """A list (TOML) or comma-separated text (environment) of codes. Unknown codes are left out
+    with a log line, so one typo does not hide every language; none left is a ValueError."""
+    items = raw.split(",") if isinstance(raw, str) else raw
+    if not isinstance(items, list | tuple):
+        raise ValueError(f"not a list of languages: {raw!r}")
+    chosen: list[str] = []
+    for item in items:
+        code = str(item).strip()
+        if code not in LANGUAGES:
+            log.error("Ignoring unknown language %r (known: %s)", code, ", ".join(LANGUAGES))
+        elif code not in chosen:
+            chosen.append(code)
+    if not chosen:
+        raise ValueError(f"no known language in {raw!r}")
+    return tuple(chosen)
+
+
+def volunteer_setting(name: str, raw: Any) -> Any:
+    """``raw`` as a valid value of the volunteer-chosen setting ``name``, else ValueError.
+
+    >>> volunteer_setting("speech_volume", 0.5), volunteer_setting("languages", ["en", "xx"])
+    (0.5, ('en',))
+    """
+    if name not in VOLUNTEER_SETTINGS:
+        raise ValueError(f"{name!r} is not a setting volunteers can change")
+    if isinstance(raw, bool):  # TOML true is not a number of seconds
+        raise ValueError(f"{name}: not a valid value: {raw!r}")
+    value = _coerce(name, raw)
+    bounds = {"idle_timeout": IDLE_TIMEOUT_RANGE, "speech_volume": SPEECH_VOLUME_RANGE}.get(name)
+    if bounds is not None and not bounds[0] <= value <= bounds[1]:
+        raise ValueError(f"{name}: {value!r} is not between {bounds[0]:g} and {bounds[1]:g}")
+    return value
+
+
+def _volunteer_values(home: Path) -> dict[str, Any]:
+    """The valid values of volunteer.toml's ``[settings]``; anything else is logged, skipped."""
+    table = read_volunteer_file(home).get("settings", {})
+    if not isinstance(table, dict):
+        log.error("Ignoring [settings] in %s: not a table", volunteer_file(home))
+        return {}
+    clean: dict[str, Any] = {}
+    for name, raw in table.items():
+        try:
+            clean[name] = volunteer_setting(name, raw)
+        except (TypeError, ValueError) as exc:
+            log.error("Ignoring setting in %s: %s", volunteer_file(home), exc)
+    return clean
+
+
 def _coerce(name: str, raw: Any) -> Any:
     kind = {f.name: f.type for f in fields(Settings)}[name]
+    if kind == "tuple[str, ...]":
+        return _languages(raw)  # the only tuple setting
     if kind == "Path":
         return Path(str(raw)).expanduser()
     if kind == "bool":
@@ -112,9 +203,10 @@ def _coerce(name: str, raw: Any) -> Any:
 
 
 def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
-    """Build settings from defaults, then ``kiosk.toml`` in the home folder, then the environment.
+    """Build settings from defaults, then ``kiosk.toml`` in the home folder, then volunteer.toml's
+    ``[settings]``, then the environment, then ``overrides``.
 
-    A bad value in ``kiosk.toml`` is logged and ignored: a typo must not stop the kiosk.
+    A bad value in either file is logged and ignored: a typo must not stop the kiosk.
     """
     env = os.environ if environ is None else environ
     settings = Settings()
@@ -127,6 +219,7 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
             values.update(tomllib.loads(config_file.read_text("utf-8")))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             log.error("Ignoring %s: %s", config_file, exc)
+    values.update(_volunteer_values(settings.home))
     for env_key, name in _ENV_KEYS.items():
         if env_key in env:
             values[name] = env[env_key]

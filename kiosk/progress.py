@@ -156,7 +156,44 @@ V2 = """
         )
 """
 
-MIGRATIONS: list[str] = [V1, V2]
+# V3: learner profiles (kiosk/profiles.py), wrong-PIN counts and help requests. A profile is a
+# learner of kind 'profile' (learners.kind has no CHECK, so V1's table takes it as it is) with a
+# picture and a PIN hash. Deleting the learner deletes the profile and their help requests too
+# (ON DELETE CASCADE; foreign_keys is ON on every connection). Wrong PINs are counted per picture,
+# not per learner, so trying a picture says nothing about who has it, and the count is kept here
+# so that restarting the kiosk does not end a pause. At most one open help request per learner:
+# the partial unique index makes repeated taps on "Help" harmless even if two of them race.
+V3 = """
+        CREATE TABLE profiles (
+            learner_id TEXT PRIMARY KEY REFERENCES learners(id) ON DELETE CASCADE,
+            picture TEXT NOT NULL,
+            pin_hash TEXT NOT NULL,
+            text_size TEXT NOT NULL,
+            high_contrast INTEGER NOT NULL,
+            language TEXT,
+            created_at TEXT NOT NULL,
+            last_seen_at TEXT
+        );
+        CREATE INDEX profiles_by_picture ON profiles(picture);
+        CREATE TABLE pin_failures (
+            picture TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            last_failed_at TEXT NOT NULL
+        );
+        CREATE TABLE help_requests (
+            id INTEGER PRIMARY KEY,
+            learner_id TEXT NOT NULL REFERENCES learners(id) ON DELETE CASCADE,
+            lesson_id TEXT,
+            step INTEGER,
+            screen TEXT NOT NULL,
+            asked_at TEXT NOT NULL,
+            resolved_at TEXT
+        );
+        CREATE UNIQUE INDEX help_requests_open ON help_requests(learner_id)
+            WHERE resolved_at IS NULL
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -246,6 +283,8 @@ class ProgressStore:
         """A store that forgets everything at exit: the last resort when the disk cannot be used,
         so that a learner can still take a lesson."""
         db = sqlite_utils.Database(sqlite3.connect(":memory:", isolation_level=None))
+        # As on disk: deleting a profile must take its progress and help requests with it.
+        db.execute("PRAGMA foreign_keys=ON")
         _migrate(db)
         return cls(db, Path(":memory:"), clock=clock, notices=[notice] if notice else [])
 
@@ -404,7 +443,10 @@ class ProgressStore:
             try:
                 yield
             except BaseException:
-                conn.execute("ROLLBACK")
+                # SQLite may already have rolled back by itself (it does on some SQLITE_FULL and
+                # I/O errors); a ROLLBACK then would hide the real error behind "no transaction".
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:

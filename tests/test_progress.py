@@ -145,3 +145,59 @@ def test_in_memory_fallback_works(tmp_path):
     begin(store, learner)
     assert store.answer(learner, "pay-shop-qr", step=0, correct=True).step == 1
     assert store.notices == ["disk broken"]
+
+
+def test_a_v2_file_migrates_to_v3_and_keeps_everything(tmp_path):
+    """A kiosk in use before profiles: every row of every table is still there after V3, and
+    its guests can then become profiles."""
+    from kiosk.profiles import Profiles
+    from kiosk.progress import V1, V2
+
+    path = tmp_path / "progress.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for migration in (V1, V2):
+        for statement in migration.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+    conn.execute("PRAGMA user_version = 2")
+    conn.executescript("""
+        INSERT INTO learners VALUES ('L1', 'guest', '2025-11-19'), ('L2', 'guest', '2025-11-20');
+        INSERT INTO sessions (learner_id, lesson_id, started_at, ended_at) VALUES
+            ('L1', 'pay-shop-qr', '2025-11-19T08:00:00+00:00', '2025-11-19T08:30:00+00:00'),
+            ('L2', NULL, '2025-11-20T10:00:00+00:00', NULL);
+        INSERT INTO lesson_progress VALUES
+            ('L1', 'pay-shop-qr', 1, 'en', 2, 2, 2, 'done', '2025-11-19T08:00:00+00:00',
+             '2025-11-19T08:05:00+00:00', '2025-11-19T08:05:00+00:00');
+        INSERT INTO attempts (learner_id, lesson_id, lesson_version, language, step, correct,
+                              hinted, at) VALUES
+            ('L1', 'pay-shop-qr', 1, 'en', 0, 1, 0, '2025-11-19T08:01:00+00:00'),
+            ('L1', 'pay-shop-qr', 1, 'en', 1, 1, 1, '2025-11-19T08:05:00+00:00');
+        INSERT INTO lesson_starts (learner_id, lesson_id, lesson_version, language, step_count,
+                                   day) VALUES ('L1', 'pay-shop-qr', 1, 'en', 2, '2025-11-19');
+        INSERT INTO sync_counters VALUES ('2025-11-19', 'pay-shop-qr', 1, 'en', 1, 1, 1, '[1,1]',
+                                          1);
+        INSERT INTO outbox_batches (batch_id, status, created_at, item_count) VALUES
+            ('b-1', 'pending', '2025-11-19T09:00:00+00:00', 1);
+        INSERT INTO outbox_items VALUES ('b-1', 0, '2025-11-19', 'pay-shop-qr', 1, 'en', 1, 1, 1,
+                                         '[1,1]');
+        INSERT INTO sync_state VALUES ('aggregate.attempts_seen', '2'), ('sync.last_success', 'x');
+    """)
+    tables = [row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    before = {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall()) for t in tables}
+    assert all(before.values())  # every v2 table has something to lose
+    conn.close()
+
+    store = ProgressStore.open(path)
+    try:
+        assert store.notices == []
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        after = {t: sorted(store.db.execute(f"SELECT * FROM {t}").fetchall()) for t in tables}
+        assert after == before
+        for table in ("profiles", "pin_failures", "help_requests"):
+            assert store.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
+        profile = Profiles(store).create("sun", "1234", language="en", learner_id="L1")
+        assert profile.learner_id == "L1" and store.progress("L1", "pay-shop-qr").done
+        assert store.db.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        store.close()

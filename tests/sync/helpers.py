@@ -4,7 +4,6 @@ transports that hand requests to the server's own ingest code in-process."""
 
 from __future__ import annotations
 
-import datetime as dt
 import email.utils
 import json
 import random
@@ -21,27 +20,13 @@ from kiosk.server.ingest import Ingestor
 from kiosk.server.problems import Refusal
 from kiosk.server.storage import Store
 from kiosk.sync.client import Response, TransportError
+from tests.helpers.clock import Clock
 from tests.helpers.power_cut_child import answer_right, answer_wrong
 
 LIBRARY: Library = load_library(PROJECT_ROOT / "lessons", PROJECT_ROOT / "assets" / "images")
 Key = tuple[str, str, int, str]
 
 
-class Clock:
-    """The kiosk's (untrusted) clock, moved by the test."""
-
-    def __init__(self, start: dt.datetime | None = None) -> None:
-        self.now = start or dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += dt.timedelta(**delta)
-
-    @property
-    def day(self) -> str:
-        return self.now.date().isoformat()
 
 
 @dataclass
