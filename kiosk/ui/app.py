@@ -2,20 +2,26 @@
 
 State lives in the progress store, not in widgets: after a power cut, :meth:`KioskApp.on_start`
 asks the store who was learning what, and opens that step again.
+
+Who is learning: a guest (a random id, nothing to remember) or a picture profile (a picture from
+a grid and a 4-digit PIN; no name, no phone number). A profile's text size, contrast and
+language come back when it signs in; a guest's last until they leave. Leaving (or walking away)
+puts everything back to the kiosk's defaults, so the next person sees nothing of the last.
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kivy.app import App
 from kivy.clock import Clock, ClockEvent
 from kivy.core.window import Window
-from kivy.properties import ListProperty, ObjectProperty, StringProperty
-from kivy.uix.screenmanager import NoTransition, ScreenManager
+from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, StringProperty
 
 from kiosk.config import Settings
+from kiosk.help_requests import ask_for_help
 from kiosk.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
@@ -26,19 +32,19 @@ from kiosk.i18n import (
 )
 from kiosk.lessons import Library, load_library
 from kiosk.player import LessonPlayer
+from kiosk.profiles import Profile, Profiles
 from kiosk.progress import ProgressStore, StorageError
 from kiosk.speech.narration import player_narration
 from kiosk.sync.client import load_credentials
 from kiosk.sync.worker import SyncWorker
 from kiosk.ui.narrator import Narrator
-from kiosk.ui.screens.done import DoneScreen
-from kiosk.ui.screens.lessons import LessonsScreen
-from kiosk.ui.screens.step import StepScreen
-from kiosk.ui.screens.topics import TopicsScreen
-from kiosk.ui.screens.welcome import WelcomeScreen
+from kiosk.ui.screen_manager import LazyScreenManager
 from kiosk.ui.theme import Theme, register_fonts
 from kiosk.ui.touch_filter import TouchFilter
 from kiosk.ui.widgets.idle import StillTherePrompt
+
+if TYPE_CHECKING:
+    from kiosk.volunteer import VolunteerAccess
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +62,11 @@ class KioskApp(App):
     # The language on screen. kv rules pass it to translate() so they re-run when it changes.
     language = StringProperty(SOURCE_LANGUAGE)
     narrator = ObjectProperty(None)
+    # The signed-in profile's picture id; "" for a guest or nobody.
+    profile_picture = StringProperty("")
+    # The languages the welcome screen and the language picker offer (a volunteer setting).
+    offered_languages = ListProperty(list(LANGUAGES))
+    volunteer_unlocked = BooleanProperty(False)
 
     def __init__(self, settings: Settings, *, fullscreen: bool = False,
                  library: Library | None = None, store: ProgressStore | None = None) -> None:
@@ -66,12 +77,21 @@ class KioskApp(App):
         self._use_language(settings.language)
         self.library = library or load_library(settings.lessons_dir, settings.images_dir)
         self.store = store or self._open_store()
+        self.profiles = Profiles(self.store)
+        self.offered_languages = [code for code in settings.languages if code in LANGUAGES]
         self.notices = list(self.store.notices) + self._lesson_notices()
         self.narrator = Narrator(settings)
         self.sync_worker: SyncWorker | None = None
         self._idle_event: ClockEvent | None = None
         self._prompt: StillTherePrompt | None = None
         self.touch_filter: TouchFilter | None = None
+        # A profile being made or signed into: the picture tapped and the first PIN typed. In
+        # memory only, and forgotten when the learner leaves.
+        self.chosen_picture = ""
+        self.first_pin = ""
+        self._volunteer_access: VolunteerAccess | None = None
+        self._rest_event: ClockEvent | None = None
+        self._awake_fps = Clock._max_fps
 
     # --- set-up ------------------------------------------------------------------------------
     def _open_store(self) -> ProgressStore:
@@ -94,15 +114,16 @@ class KioskApp(App):
                          "'python -m kiosk lessons check' to see what to fix.",
                          len(skipped)).format(count=len(skipped), names=names)]
 
-    def build(self) -> ScreenManager:
+    def build(self) -> LazyScreenManager:
         register_fonts(self.settings)
         Window.clearcolor = self.theme.background
-        manager = ScreenManager(transition=NoTransition())
-        for screen in (WelcomeScreen(name="welcome"), TopicsScreen(name="topics"),
-                       LessonsScreen(name="lessons"), StepScreen(name="step"),
-                       DoneScreen(name="done")):
-            manager.add_widget(screen)
-        return manager
+        # Screens are built on first use (kiosk/ui/screen_manager.py): start-up draws only the
+        # welcome screen.
+        return LazyScreenManager()
+
+    def screen(self, name: str) -> object:
+        """The screen called ``name``, built now if it has not been shown yet."""
+        return self.root.get_screen(name)
 
     def on_start(self) -> None:
         # Any touch anywhere counts as "someone is here" (bound callbacks see it first and
@@ -116,6 +137,7 @@ class KioskApp(App):
         self._start_sync()
 
     def on_stop(self) -> None:
+        self._wake()
         Window.unbind(on_touch_down=self._someone_touched)
         if self.touch_filter is not None:
             self.touch_filter.uninstall()
@@ -140,6 +162,9 @@ class KioskApp(App):
             self.go("welcome")
             return
         self.learner_id = session.learner_id
+        profile = self.profiles.get(self.learner_id)
+        if profile is not None:
+            self._use_profile(profile)
         lesson = self.library.lessons.get(session.lesson_id or "")
         if lesson is None:
             self.go("topics")
@@ -155,21 +180,54 @@ class KioskApp(App):
 
     # --- navigation (called from the screens) ------------------------------------------------
     def go(self, screen: str) -> None:
+        if screen in ("volunteer", "settings") and not self.volunteer_unlocked:
+            screen = "welcome"  # only through the volunteer PIN
         if screen != "step":
             self.narrator.stop()
         self.root.current = screen
         self._arm_idle()
+        if screen == "welcome":
+            self._rest_when_quiet()
+        else:
+            self._wake()
 
     # --- a learner who walks away -------------------------------------------------------------
     def _someone_touched(self, *_args: object) -> None:
+        self._wake()
         self._arm_idle()
+
+    # --- resting: a kiosk nobody uses should draw almost nothing ----------------------------
+    # Kivy's loop wakes 60 times a second whether or not anything changes. On the blank welcome
+    # screen nothing moves, so after a few quiet seconds the loop is slowed to a few frames a
+    # second (a touch still lands within a fraction of a second, and wakes it at once).
+    REST_AFTER = 5.0
+    RESTING_FPS = 4.0
+
+    def _rest_when_quiet(self) -> None:
+        if self._rest_event is not None:
+            self._rest_event.cancel()
+        self._rest_event = Clock.schedule_once(self._rest, self.REST_AFTER)
+
+    def _rest(self, *_args: object) -> None:
+        self._rest_event = None
+        if self.root is not None and self.root.current == "welcome" and not self.learner_id:
+            Clock._max_fps = self.RESTING_FPS  # Kivy reads it on every frame
+
+    def _wake(self) -> None:
+        if self._rest_event is not None:
+            self._rest_event.cancel()
+            self._rest_event = None
+        Clock._max_fps = self._awake_fps
 
     def _arm_idle(self) -> None:
         """(Re)start the wait for "Are you still there?" while a learner is using the kiosk."""
         if self._idle_event is not None:
             self._idle_event.cancel()
             self._idle_event = None
-        if self.learner_id and self.settings.idle_timeout > 0 and self._prompt is None:
+        # Someone is here whenever the screen is not the blank welcome: a learner, someone
+        # half-way through making a profile, or a volunteer (whose view must not stay open).
+        someone = self.learner_id or (self.root is not None and self.root.current != "welcome")
+        if someone and self.settings.idle_timeout > 0 and self._prompt is None:
             self._idle_event = Clock.schedule_once(self._ask_still_there,
                                                    self.settings.idle_timeout)
 
@@ -200,7 +258,7 @@ class KioskApp(App):
         return ngettext(singular, plural, n)
 
     def start_learning(self) -> None:
-        """The welcome screen was touched: a new guest starts with a clean slate."""
+        """Start as a guest: a new learner with a clean slate, and nothing to remember."""
         if not self._save(lambda: self._new_learner()):
             self.learner_id = ""
         self.go("topics")
@@ -208,6 +266,144 @@ class KioskApp(App):
     def _new_learner(self) -> None:
         self.learner_id = self.store.new_guest()
         self.store.start_session(self.learner_id)
+
+    # --- picture profiles ----------------------------------------------------------------------
+    def make_profile(self) -> None:
+        """First the plain words on what the kiosk keeps and shares, then picture and PIN."""
+        self.chosen_picture = self.first_pin = ""
+        self.go("privacy")
+
+    def choose_picture(self, picture: str, *, signing_in: bool) -> None:
+        self.chosen_picture = picture
+        self.first_pin = ""
+        pin = self.screen("pin")
+        pin.mode = "sign_in" if signing_in else "new"  # type: ignore[attr-defined]
+        self.go("pin")
+
+    def create_profile(self, pin: str) -> str:
+        """Make the profile from the chosen picture and ``pin`` (typed twice). Returns "" or
+        a kind message to show. The current guest, if any, keeps what they have done."""
+        from kiosk.profiles import ProfileError
+
+        try:
+            profile = self.profiles.create(
+                self.chosen_picture, pin, language=self.language,
+                text_size=self.theme.text_size, high_contrast=self.theme.high_contrast,
+                learner_id=self.learner_id or None)
+            self.store.start_session(profile.learner_id)
+        except ProfileError as exc:
+            return str(exc)
+        except StorageError as exc:
+            log.error("%s", exc)
+            return str(exc)
+        self.first_pin = ""
+        self.learner_id = profile.learner_id
+        self.profile_picture = profile.picture
+        self.go("topics")
+        return ""
+
+    def sign_in(self, pin: str) -> float:
+        """Check the PIN for the chosen picture. Returns 0 when signed in (and carries on where
+        the learner stopped), else the seconds of calm pause before the next try (may be 0.0
+        only on success; a wrong PIN with tries left returns a negative number)."""
+        result = self.profiles.sign_in(self.chosen_picture, pin)
+        if result.profile is None:
+            return result.paused_for if result.paused_for > 0 else -1.0
+        profile = result.profile
+        if not self._save(lambda: self.store.start_session(profile.learner_id)):
+            return -1.0
+        self.learner_id = profile.learner_id
+        self._use_profile(profile)
+        self._carry_on()
+        return 0.0
+
+    def _use_profile(self, profile: Profile) -> None:
+        self.profile_picture = profile.picture
+        self.theme.apply(profile.text_size, high_contrast=profile.high_contrast)
+        Window.clearcolor = self.theme.background
+        if profile.language and profile.language in self.offered_languages:
+            self._use_language(profile.language)
+
+    def _carry_on(self) -> None:
+        """Open the lesson the learner was last in, at their step; or the topics."""
+        rows = self.store.execute(
+            "SELECT lesson_id FROM lesson_progress WHERE learner_id = ? AND status = "
+            "'in_progress' ORDER BY updated_at DESC", self.learner_id).fetchall()
+        unfinished = [row[0] for row in rows if row[0] in self.library.lessons]
+        if unfinished:
+            self.open_lesson(unfinished[0])
+        else:
+            self.go("topics")
+
+    def delete_profile(self) -> None:
+        """"Delete my profile": the learner and everything about them, then a blank start."""
+        learner_id = self.learner_id
+        if self._save(lambda: self.profiles.delete(learner_id)):
+            self.learner_id = ""
+            language = self.language
+            self.leave()
+            # Said in the learner's language, as they walk away from a blank screen.
+            set_language(language, self.settings.locales_dir)
+            said = _("Your profile and all your progress have been deleted.")
+            set_language(self.language, self.settings.locales_dir)
+            self.narrator.open(said, language, autoplay=True)
+
+    # --- the "Aa" control --------------------------------------------------------------------
+    def set_display(self, *, text_size: str | None = None,
+                    high_contrast: bool | None = None) -> None:
+        """Apply a text size or the high-contrast palette now; a profile remembers it."""
+        size = text_size or self.theme.text_size
+        contrast = self.theme.high_contrast if high_contrast is None else high_contrast
+        self.theme.apply(size, high_contrast=contrast)
+        Window.clearcolor = self.theme.background
+        if self.profile_picture:
+            learner_id = self.learner_id
+            self._save(lambda: self.profiles.set_preferences(
+                learner_id, text_size=size, high_contrast=contrast))
+        if self.root is not None and self.root.current_screen is not None:
+            self.root.current_screen.refresh()
+
+    # --- "I need help" -----------------------------------------------------------------------
+    def ask_for_help(self) -> bool:
+        """Flag a help request for the volunteer view. False if it could not be saved."""
+        learner_id = self.learner_id
+        player = self.player
+        screen = self.root.current if self.root is not None else ""
+        if not learner_id:
+            return False
+        return self._save(lambda: ask_for_help(
+            self.store, learner_id,
+            lesson_id=player.lesson.id if player is not None and screen == "step" else None,
+            step=player.index if player is not None and screen == "step" else None,
+            screen=screen))
+
+    # --- the volunteer view ------------------------------------------------------------------
+    def volunteer_access(self) -> VolunteerAccess:
+        # One for the app's life: it counts wrong PINs for the calm pause.
+        if self._volunteer_access is None:
+            from kiosk.volunteer import VolunteerAccess
+
+            self._volunteer_access = VolunteerAccess(self.settings.home)
+        return self._volunteer_access
+
+    def open_volunteer(self) -> None:
+        """The small control on the welcome screen: the PIN gate, then the volunteer view.
+        The first time, the volunteer setting up the kiosk chooses the PIN."""
+        self.first_pin = self.chosen_picture = ""
+        pin = self.screen("pin")
+        pin.mode = ("volunteer" if self.volunteer_access().is_set()  # type: ignore[attr-defined]
+                    else "volunteer_new")
+        self.go("pin")
+
+    def unlock_volunteer(self) -> None:
+        self.volunteer_unlocked = True
+        self.go("volunteer")
+
+    def apply_volunteer_settings(self, settings: Settings) -> None:
+        """Settings saved in the volunteer view take effect at once."""
+        self.settings = settings
+        self.offered_languages = [code for code in settings.languages if code in LANGUAGES]
+        self.narrator.set_volume(settings.speech_volume)
 
     def open_topic(self, topic_id: str) -> None:
         self.topic_id = topic_id
@@ -234,12 +430,28 @@ class KioskApp(App):
     def leave(self) -> None:
         """The learner is finished: forget the screen so the next person sees nothing of it."""
         self._save(self.store.end_session)
+        self._close_popups()
         self.narrator.stop()
         self.player = None
         self.learner_id = ""
         self.topic_id = ""
-        self._use_language(self.settings.language)  # the next person starts afresh
+        self.profile_picture = ""
+        self.chosen_picture = self.first_pin = ""
+        self.volunteer_unlocked = False
+        # The next person starts afresh: the kiosk's language, standard text, usual colours.
+        self._use_language(self.settings.language)
+        self.theme.apply("standard", high_contrast=False)
+        Window.clearcolor = self.theme.background
         self.go("welcome")
+
+    @staticmethod
+    def _close_popups() -> None:
+        """Nothing of the last learner stays open on top of the welcome screen."""
+        from kivy.uix.modalview import ModalView
+
+        for widget in list(Window.children):
+            if isinstance(widget, ModalView):
+                widget.dismiss(animation=False)
 
     def _save(self, action: object) -> bool:
         """Run a store action; on a storage failure tell the learner calmly and carry on."""

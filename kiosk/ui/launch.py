@@ -39,8 +39,48 @@ def render_frames(count: int) -> None:
         EventLoop.idle()
 
 
+def _show_profile_making(app: object, screen: str) -> None:
+    """The screens of making a profile, as a new learner meets them."""
+    app.go("start")  # type: ignore[attr-defined]
+    if screen == "start":
+        return
+    app.make_profile()  # type: ignore[attr-defined]
+    if screen == "profile":
+        app.screen("privacy").agree()  # type: ignore[attr-defined]
+    elif screen == "pin":
+        app.choose_picture("tree", signing_in=False)  # type: ignore[attr-defined]
+        app.screen("pin").press("4")  # type: ignore[attr-defined]
+        app.screen("pin").press("2")  # type: ignore[attr-defined]
+
+
+def _show_volunteer_view(app: object, screen: str) -> None:
+    """The volunteer view with a little to show: two profiles, one asking for help."""
+    profiles = app.profiles  # type: ignore[attr-defined]
+    store = app.store  # type: ignore[attr-defined]
+    library = app.library  # type: ignore[attr-defined]
+    from kiosk.help_requests import ask_for_help
+
+    for picture, pin, lessons in (("tree", "2468", library.lessons_in("payment")),
+                                  ("boat", "1357", library.lessons_in("telehealth")[:1])):
+        profile = profiles.create(picture, pin, language=app.language)  # type: ignore[attr-defined]
+        store.start_session(profile.learner_id)
+        for lesson in lessons:
+            store.begin_lesson(profile.learner_id, lesson.id, version=lesson.version,
+                               step_count=len(lesson.steps), language=app.language)  # type: ignore[attr-defined]
+            for number in range(len(lesson.steps)):
+                store.answer(profile.learner_id, lesson.id, step=number, correct=True)
+    ask_for_help(store, profile.learner_id, lesson_id=lessons[0].id, step=2, screen="step")
+    store.end_session()
+    app.volunteer_unlocked = True  # type: ignore[attr-defined]
+    app.go("volunteer")  # type: ignore[attr-defined]
+    app.screen("volunteer").show("learners" if screen == "volunteer" else "today")  # type: ignore[attr-defined]
+    if screen == "settings":
+        app.go("settings")  # type: ignore[attr-defined]
+
+
 def screenshot(*, screen: str, out: Path, lesson: str | None = None, topic: str | None = None,
-               step: int = 1, language: str | None = None) -> int:
+               step: int = 1, language: str | None = None, text_size: str = "standard",
+               high_contrast: bool = False) -> int:
     """Draw ``screen`` headless into ``out`` (PNG). Progress goes to a throw-away store."""
     import tempfile
 
@@ -59,7 +99,13 @@ def screenshot(*, screen: str, out: Path, lesson: str | None = None, topic: str 
             return 2
         app._run_prepare()  # build and show the root without entering the main loop
         render_frames(2)
-        if screen != "welcome":
+        if high_contrast or text_size != "standard":
+            app.set_display(text_size=text_size, high_contrast=high_contrast)
+        if screen in ("start", "privacy", "profile", "pin"):
+            _show_profile_making(app, screen)
+        elif screen in ("volunteer", "settings"):
+            _show_volunteer_view(app, screen)
+        elif screen != "welcome":
             app.start_learning()
         if screen in ("lessons", "step", "done", "idle"):
             chosen = app.library.lessons[lesson] if lesson else None
@@ -72,7 +118,7 @@ def screenshot(*, screen: str, out: Path, lesson: str | None = None, topic: str 
             elif screen == "step":
                 for _ in range(max(0, step - 1)):
                     app.player.index += 1  # look only: the scratch store is thrown away
-                app.root.get_screen("step").refresh()
+                app.screen("step").refresh()
             else:
                 app.finish_lesson()
         render_frames(10)  # layout, text and the step's text fitting settle over a few frames

@@ -54,6 +54,12 @@ class Narrator(EventDispatcher):
     def listen_again(self) -> None:
         self._play_or_fetch("normal")
 
+    def set_volume(self, volume: float) -> None:
+        """A volunteer changed the volume: it applies from the next clip played."""
+        self.volume = max(0.0, min(1.0, volume))
+        for sound in self._sounds.values():
+            sound.volume = self.volume
+
     def slower(self) -> None:
         self._play_or_fetch("slow")
 

@@ -24,13 +24,21 @@ def walk(widget: Widget) -> Iterator[Widget]:
 
 
 def visible(widget: Widget) -> bool:
-    """On screen, with some size, and not inside anything faded out."""
+    """On screen, with some size, not inside anything faded out, and not scrolled out of
+    sight (the volunteer view's lists scroll)."""
+    from kivy.uix.scrollview import ScrollView
+
     node: Any = widget
+    x, y = widget.to_window(*widget.center)
     while node is not None and node is not Window:
         if getattr(node, "opacity", 1) == 0:
             return False
-        node = node.parent
-    x, y = widget.to_window(*widget.center)
+        parent = node.parent
+        if isinstance(parent, ScrollView) and parent is not widget:
+            left, bottom = parent.to_window(parent.x, parent.y)
+            if not (left <= x <= left + parent.width and bottom <= y <= bottom + parent.height):
+                return False
+        node = parent
     return (0 <= x < Window.width and 0 <= y < Window.height
             and widget.width > 0 and widget.height > 0)
 
@@ -56,11 +64,16 @@ class Driver:
             self.frames(1)
             time.sleep(0.01)
 
+    def start_as_guest(self) -> None:
+        """From the welcome screen to the topics, as a guest: two taps."""
+        self.tap("Touch the screen to start")
+        self.tap("Start now")
+
     def open_lesson(self, topic: str = "Mobile payment",
                     lesson: str = "Pay a shop with a QR code", steps: int = 0) -> None:
         """From the welcome screen into a lesson by touch, then ``steps`` steps on (practice
         taps answered on the phone, explain steps with Next)."""
-        self.tap("Touch the screen to start")
+        self.start_as_guest()
         self.tap(topic)
         self.tap(lesson)
         player = self.app.player
@@ -79,9 +92,21 @@ class Driver:
     def screen(self) -> Widget:
         return self.app.root.current_screen
 
+    def popups(self) -> list[Widget]:
+        """Open pop-ups ("I need help", "Aa", a question): they sit above the screen."""
+        from kivy.core.window import Window
+        from kivy.uix.modalview import ModalView
+
+        return [w for w in Window.children if isinstance(w, ModalView)]
+
+    def _everything(self, within: Widget | None = None) -> list[Widget]:
+        if within is not None:
+            return list(walk(within))
+        return [w for root in [*self.popups(), self.screen] for w in walk(root)]
+
     def texts(self) -> list[str]:
-        """Every piece of text a person can see on the current screen."""
-        return [w.text for w in walk(self.screen)
+        """Every piece of text a person can see: open pop-ups first, then the screen."""
+        return [w.text for w in self._everything()
                 if isinstance(w, Label) and w.text and visible(w)]
 
     def shows(self, text: str) -> bool:
@@ -89,7 +114,7 @@ class Driver:
 
     def find(self, text: str, *, exact: bool = True, within: Widget | None = None) -> Widget:
         """The visible widget showing ``text`` (a button, a card, a phone element)."""
-        matches = [w for w in walk(within or self.screen) if isinstance(w, Label) and visible(w)
+        matches = [w for w in self._everything(within) if isinstance(w, Label) and visible(w)
                    and (w.text == text if exact else text in w.text)]
         if not matches:
             raise AssertionError(f"{text!r} is not on the {self.screen_name} screen; it shows: "
@@ -100,6 +125,9 @@ class Driver:
     def tap_at(self, x: float, y: float, *, seconds_later: float = 1.0,
                held: float = 0.1) -> None:
         self.clock = max(self.clock + seconds_later, time.time())
+        # A finger comes at least a frame after whatever the test did last (a screen switch
+        # finishes on the next frame, as it does for a person).
+        self.frames(1)
         touch = UnitTestTouch(x, y)
         touch.time_start = self.clock
         touch.touch_down()

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.ui
 def test_a_restart_returns_the_learner_to_the_same_step(make_kiosk, tmp_path):
     settings = load_settings(environ={"KIOSK_HOME": str(tmp_path / "home"), "KIOSK_LANGUAGE": "en"})
     kiosk = make_kiosk(settings)
-    kiosk.tap("Touch the screen to start")
+    kiosk.start_as_guest()
     kiosk.tap("Mobile payment")
     kiosk.tap("Pay a shop with a QR code")
     kiosk.tap("Next")
@@ -36,7 +36,7 @@ def test_a_restart_returns_the_learner_to_the_same_step(make_kiosk, tmp_path):
 def test_after_i_have_finished_a_restart_shows_the_welcome_screen(make_kiosk, tmp_path):
     settings = load_settings(environ={"KIOSK_HOME": str(tmp_path / "home"), "KIOSK_LANGUAGE": "en"})
     kiosk = make_kiosk(settings)
-    kiosk.tap("Touch the screen to start")
+    kiosk.start_as_guest()
     kiosk.tap("I have finished")
     again = make_kiosk(settings)
     assert again.screen_name == "welcome"
@@ -56,7 +56,7 @@ def test_dropped_in_lesson_appears_and_broken_file_is_skipped(make_kiosk, tmp_pa
     kiosk = make_kiosk(settings)
     # Volunteers see why a file was skipped; learners are not stopped by it.
     assert kiosk.shows("1 lesson file was skipped because of problems: broken.toml")
-    kiosk.tap("Touch the screen to start")
+    kiosk.start_as_guest()
     kiosk.tap("Mobile payment")
     assert not kiosk.shows("Top up your wallet")  # the fourth lesson is on the next page
     kiosk.tap("More lessons")
@@ -66,7 +66,7 @@ def test_dropped_in_lesson_appears_and_broken_file_is_skipped(make_kiosk, tmp_pa
 
 
 def test_a_full_disk_is_explained_and_the_lesson_goes_on(kiosk):
-    kiosk.tap("Touch the screen to start")
+    kiosk.start_as_guest()
     kiosk.tap("Mobile payment")
     kiosk.tap("Pay a shop with a QR code")
     store = kiosk.app.store

@@ -7,9 +7,11 @@ from pathlib import Path
 from kivy.app import App
 from kivy.lang import Builder
 from kivy.uix.screenmanager import Screen
+from kivy.uix.widget import Widget
 
 # Imported for their side effect: they register the widgets that the screens' .kv files use.
 import kiosk.ui.widgets.common
+import kiosk.ui.widgets.display
 import kiosk.ui.widgets.language
 import kiosk.ui.widgets.phone  # noqa: F401
 
@@ -28,3 +30,53 @@ class KioskScreen(Screen):
 
     def refresh(self) -> None:
         """Redraw from the app's state. Screens override this."""
+
+
+class TextFitter:
+    """Finds the largest text scale (at most 1) at which a column's words fit its height.
+    Learners cannot scroll: slightly smaller words beat clipped ones.
+
+    Each call to :meth:`next` looks at the column as laid out now and says the scale to try
+    next, or None when it has settled. The text is laid out again over a frame, so the screen
+    calls it once a frame. It bisects between the largest scale seen to fit and the smallest
+    seen to overflow, so it settles in a few frames and never flickers between two sizes.
+    Call :meth:`reset` when the words change (a new step, feedback shown).
+    """
+
+    def __init__(self, minimum: float) -> None:
+        self.minimum = minimum
+        self.reset()
+
+    def reset(self) -> None:
+        self.fits = 0.0  # the largest scale seen to fit
+        self.overflows = 1.01  # the smallest scale seen to overflow
+        # New words are laid out on the next frame: until then the column shows the old ones.
+        self._stale_frames = 1
+
+    @staticmethod
+    def needed(column: Widget) -> float:
+        parts = [w for w in column.children if w.size_hint_y is None]
+        # Every gap counts, including the one above a flexible spacer at the bottom.
+        return float(sum(w.height for w in parts) + column.spacing * (len(column.children) - 1)
+                     + column.padding[1] + column.padding[3])
+
+    def next(self, column: Widget, scale: float, minimum: float | None = None) -> float | None:
+        least = self.minimum if minimum is None else minimum
+        if self._stale_frames > 0:
+            self._stale_frames -= 1
+            return scale  # look again next frame
+        needed = self.needed(column)
+        if needed > column.height - 1:
+            self.overflows = min(self.overflows, scale)
+            if scale <= least:
+                return None  # as small as the words may get
+            # Text height grows a little less than linearly with font size: aim slightly low,
+            # but never below a scale already seen to fit.
+            guess = scale * column.height / needed - 0.02
+            if self.fits > 0:
+                guess = max(guess, (self.fits + scale) / 2)
+            return round(max(least, min(guess, scale - 0.01)), 3)
+        self.fits = max(self.fits, scale)
+        if scale >= 1.0 or self.overflows - scale <= 0.02:
+            return None
+        return round(min(1.0, (scale + self.overflows) / 2), 3)

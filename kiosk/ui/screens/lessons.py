@@ -22,9 +22,10 @@ def status_text(progress: LessonProgress | None) -> str:
                                                 total=progress.step_count)
 
 
-# Three cards fit a 1280x800 screen at the kiosk's text size. More lessons go on further pages,
-# reached with a button: learners are never asked to swipe or scroll.
-PER_PAGE = 3
+# Three cards fit a 1280x800 screen at the kiosk's standard text size, two at the larger sizes of
+# the "Aa" control. More lessons go on further pages, reached with a button: learners are never
+# asked to swipe or scroll.
+PER_PAGE = {"standard": 3, "large": 2, "largest": 2}
 
 
 class LessonsScreen(KioskScreen):
@@ -48,8 +49,9 @@ class LessonsScreen(KioskScreen):
         cards = self.ids.cards
         cards.clear_widgets()
         lessons = app.library.lessons_in(app.topic_id)
-        self.has_more = len(lessons) > (self.page + 1) * PER_PAGE
-        for lesson in lessons[self.page * PER_PAGE:(self.page + 1) * PER_PAGE]:
+        per_page = PER_PAGE.get(app.theme.text_size, 2)
+        self.has_more = len(lessons) > (self.page + 1) * per_page
+        for lesson in lessons[self.page * per_page:(self.page + 1) * per_page]:
             minutes = ngettext("About {n} minute", "About {n} minutes", lesson.minutes).format(
                 n=lesson.minutes)
             current = progress.get(lesson.id)

@@ -12,7 +12,8 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kiosk.i18n import _
 from kiosk.player import Feedback, LessonPlayer
 from kiosk.speech.narration import player_narration
-from kiosk.ui.screens.base import KioskScreen, load_kv
+from kiosk.ui.screens.base import KioskScreen, TextFitter, load_kv
+from kiosk.ui.theme import TEXT_SCALES
 from kiosk.ui.widgets.common import BigButton, Body
 
 load_kv(__file__)
@@ -34,6 +35,7 @@ class StepScreen(KioskScreen):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self._fit_trigger = Clock.create_trigger(self._fit)
+        self._fitter = TextFitter(self.MIN_TEXT_SCALE)
         # Widgets are reused from step to step: building one from its kv rules costs more than
         # drawing its new words, and a learner waits for every step change.
         self._word_pool: list[Body] = []
@@ -79,6 +81,7 @@ class StepScreen(KioskScreen):
         self.feedback_text = ""
         self.feedback_kind = ""
         self.text_scale = 1.0
+        self._fitter.reset()
         words = self.ids.words
         words.clear_widgets()
         for index, sentence in enumerate(player.sentences):
@@ -112,20 +115,18 @@ class StepScreen(KioskScreen):
         for widget in self._scaled_widgets():
             widget.font_size = size
 
+    def on_feedback_text(self, *_: object) -> None:
+        # Other words on screen: what fitted (or overflowed) before says nothing now.
+        self._fitter.reset()
+        self._fit_trigger()
+
     def _fit(self, *_: object) -> None:
-        """Scale the step's text to fit the left column: down when it overflows, back up (never
-        above full size) when a smaller step leaves room. Runs again until it settles."""
-        column = self.ids.left
-        parts = [w for w in column.children if w.size_hint_y is None]
-        # Every gap counts, including the one above the flexible spacer at the bottom.
-        needed = sum(w.height for w in parts) + column.spacing * (len(column.children) - 1)
-        if needed > column.height - 1 and self.text_scale > self.MIN_TEXT_SCALE:
-            # Text height grows a little less than linearly with font size: aim slightly low.
-            self.text_scale = max(self.MIN_TEXT_SCALE,
-                                  round(self.text_scale * column.height / needed - 0.02, 2))
-            self._fit_trigger()
-        elif self.text_scale < 1.0 and needed * 1.08 < column.height:
-            self.text_scale = min(1.0, round(self.text_scale + 0.1, 2))
+        """Scale the step's text to fit the left column (see TextFitter). With a larger text
+        size chosen, a long step may come down as far as the standard size's own minimum."""
+        least = self.MIN_TEXT_SCALE / TEXT_SCALES.get(self.app.theme.text_size, 1.0)
+        scale = self._fitter.next(self.ids.left, self.text_scale, least)
+        if scale is not None:
+            self.text_scale = scale
             self._fit_trigger()
 
     # --- answers -----------------------------------------------------------------------------
@@ -217,6 +218,20 @@ class StepScreen(KioskScreen):
             return
         self.player.back()
         self.refresh()
+
+    def need_help(self) -> None:
+        """"I need help": a calm answer, a hint if this step has one, a volunteer if asked."""
+        from kiosk.ui.widgets.help import HelpPrompt
+
+        prompt = HelpPrompt(show_hint=self.show_help if self.player.help_text else None)
+        prompt.bind(on_dismiss=self._read_step_again)
+        prompt.open_and_say()
+
+    def _read_step_again(self, *_: object) -> None:
+        # "Listen again" reads the step again, not the answer to "I need help".
+        if self.player is not None and self.app.root.current == "step":
+            self.app.narrator.open(player_narration(self.player), self.player.language,
+                                   autoplay=False)
 
     def show_help(self) -> None:
         self.feedback_kind = "hint"

@@ -24,3 +24,13 @@ class TopicsScreen(KioskScreen):
             card.topic_id = topic.id
             card.bind(on_release=lambda c: self.app.open_topic(c.topic_id))
             cards.add_widget(card)
+
+    def ask_delete(self) -> None:
+        """"Delete my profile": one plain question first; nothing is deleted by a slip."""
+        from kiosk.i18n import _
+        from kiosk.ui.widgets.confirm import ConfirmPrompt
+
+        ConfirmPrompt(
+            question=_("Delete your profile and all your progress? This cannot be undone."),
+            yes=_("Yes, delete everything"), no=_("No, keep it"),
+            on_yes=self.app.delete_profile).open_and_say()

@@ -14,7 +14,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
 
-from kiosk.i18n import LANGUAGES, language_name
+from kiosk.i18n import language_name
 from kiosk.ui.widgets.common import BigButton
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
@@ -37,7 +37,7 @@ class LanguagePicker(ModalView):
         super().__init__(**kwargs)
         app = App.get_running_app()
         box = self.ids.choices
-        for code in LANGUAGES:
+        for code in app.offered_languages:
             button = BigButton(text=language_name(code),
                                style="primary" if code == app.language else "secondary")
             button.language = code

@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
+from kivy.app import App
 from kivy.graphics import Color, Rectangle
 from kivy.graphics.texture import Texture
 from kivy.lang import Builder
@@ -29,9 +30,14 @@ from kivy.uix.widget import Widget
 from kivy.utils import get_color_from_hex
 
 from kiosk.lessons.model import Element, PhoneScreen
-from kiosk.ui.theme import APP_COLOURS
+from kiosk.ui.theme import Theme
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+
+
+def _theme() -> Theme:
+    theme: Theme = App.get_running_app().theme
+    return theme
 
 
 class PhoneElement(ButtonBehavior, BoxLayout):
@@ -106,7 +112,7 @@ class PhoneView(BoxLayout):
         super().__init__(**kwargs)
         self.elements: dict[str, PhoneElement] = {}
         self._language = ""
-        self._cache: OrderedDict[tuple[int, str], tuple[str, dict[str, PhoneElement]]] = (
+        self._cache: OrderedDict[tuple[int, str, bool], tuple[str, dict[str, PhoneElement]]] = (
             OrderedDict())
 
     def show(self, screen: PhoneScreen | None, fill: Callable[[str], str],
@@ -126,10 +132,10 @@ class PhoneView(BoxLayout):
         if screen is None:
             return
         self.prepare(screen, fill, images_dir, language)
-        key = (id(screen), language)
+        key = self._key(screen, language)
         self._cache.move_to_end(key)
         self.title, self.elements = self._cache[key]
-        self.app_colour = get_color_from_hex(APP_COLOURS.get(screen.app, "#333333"))
+        self.app_colour = get_color_from_hex(_theme().app_colour(screen.app))
         self._clear_marks()
         for widget in self.elements.values():
             body.add_widget(widget)
@@ -142,10 +148,10 @@ class PhoneView(BoxLayout):
         widgets are built at the width they will have, so their text is drawn once, now, and
         showing the screen later only puts them in place. A few recent screens are kept.
         """
-        key = (id(screen), language)
+        key = self._key(screen, language)
         if screen is None or key in self._cache:
             return
-        colour = get_color_from_hex(APP_COLOURS.get(screen.app, "#333333"))
+        colour = get_color_from_hex(_theme().app_colour(screen.app))
         body = self.ids.elements
         width = body.width - body.padding[0] - body.padding[2]
         elements: dict[str, PhoneElement] = {}
@@ -158,6 +164,11 @@ class PhoneView(BoxLayout):
         self._cache[key] = (fill(screen.title), elements)
         while len(self._cache) > self.CACHED_SCREENS:
             self._cache.popitem(last=False)
+
+    @staticmethod
+    def _key(screen: PhoneScreen | None, language: str) -> tuple[int, str, bool]:
+        # The app's colour is baked into the built widgets, so each palette has its own.
+        return (id(screen), language, bool(_theme().high_contrast))
 
     def _clear_marks(self) -> None:
         self.highlight = ""

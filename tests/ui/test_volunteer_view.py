@@ -1,0 +1,153 @@
+""""I need help" and the volunteer view, by touch: the PIN gate, each panel, settings, and a
+certificate PDF in the learner's language."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.ui.test_profiles import make_profile, type_pin
+
+pytestmark = pytest.mark.ui
+
+VOLUNTEER_PIN = "135790"
+
+
+def open_volunteer_view(kiosk, *, first_time: bool = False) -> None:
+    kiosk.tap("Volunteers")
+    if first_time:
+        assert kiosk.shows("Choose a 6-digit volunteer PIN")
+        type_pin(kiosk, VOLUNTEER_PIN)
+        assert kiosk.shows("Type the volunteer PIN again")
+    else:
+        assert kiosk.shows("Volunteer PIN")
+    type_pin(kiosk, VOLUNTEER_PIN)
+    assert kiosk.screen_name == "volunteer"
+
+
+def test_i_need_help_answers_calmly_and_flags_the_volunteers(kiosk):
+    kiosk.open_lesson(steps=1)
+    kiosk.tap("I need help")
+    assert kiosk.shows("It is fine to ask")
+    kiosk.tap("Ask a volunteer to come")
+    assert kiosk.shows("A volunteer has been told")
+    assert "volunteer has been told" in kiosk.app.narrator._text  # also spoken
+    kiosk.tap("Back to the lesson")
+    assert kiosk.shows("Step 2 of 9")  # the learner's place is kept
+    kiosk.tap("I need help")
+    kiosk.tap("Ask a volunteer to come")  # asking twice is one request
+    kiosk.tap("Back to the lesson")
+    kiosk.app.leave()
+
+    open_volunteer_view(kiosk, first_time=True)
+    assert kiosk.shows("Help requests (1)")
+    kiosk.tap("Help requests (1)")
+    assert kiosk.shows("Guest")
+    assert kiosk.shows("Pay a shop with a QR code, step 2")
+    kiosk.tap("Helped")
+    assert kiosk.shows("Nobody is waiting for help.")
+    assert kiosk.shows("Help requests (0)")
+
+
+def test_i_need_help_can_just_show_the_hint(kiosk):
+    kiosk.open_lesson(steps=1)  # step 2 asks for a tap on the phone: it has a hint
+    kiosk.tap("I need help")
+    kiosk.tap("Show me a hint")
+    assert kiosk.screen.feedback_text == kiosk.app.player.help_text
+    from kiosk.help_requests import open_requests
+
+    assert open_requests(kiosk.app.store) == []  # a hint calls nobody
+
+
+def test_volunteer_pin_gate(kiosk):
+    open_volunteer_view(kiosk, first_time=True)
+    kiosk.tap("Close the volunteer view")
+    assert kiosk.screen_name == "welcome"
+    kiosk.tap("Volunteers")
+    type_pin(kiosk, "000000")
+    assert kiosk.shows("That PIN is not right")
+    assert kiosk.screen_name == "pin" and not kiosk.app.volunteer_unlocked
+    kiosk.app.go("volunteer")  # no way round the PIN
+    assert kiosk.screen_name == "welcome"
+
+
+def test_volunteer_view_closes_when_left_alone(make_kiosk, tmp_path):
+    from dataclasses import replace
+
+    from kiosk.config import load_settings
+
+    settings = load_settings(environ={"KIOSK_HOME": str(tmp_path / "home"),
+                                      "KIOSK_LANGUAGE": "en"})
+    kiosk = make_kiosk(replace(settings, idle_timeout=1, idle_countdown=1))
+    open_volunteer_view(kiosk, first_time=True)
+    kiosk.wait_until(lambda: kiosk.screen_name == "welcome", seconds=15)
+    assert not kiosk.app.volunteer_unlocked
+
+
+def test_panels_show_today_progress_problems_and_sync(kiosk):
+    make_profile(kiosk, "Cup", "5555")
+    kiosk.tap("Mobile payment")
+    kiosk.tap("Pay a shop with a QR code")
+    kiosk.app.leave()
+    open_volunteer_view(kiosk, first_time=True)
+    assert kiosk.shows("Today's sessions")
+    assert kiosk.shows("Cup")
+    kiosk.tap("Learners")
+    assert kiosk.shows("Pay a shop with a QR code (step 1 of 9)")
+    kiosk.tap("Lesson problems (0)")
+    assert kiosk.shows("Every lesson file passed its check.")
+    kiosk.tap("Sync")
+    assert kiosk.shows("This kiosk is not enrolled")
+
+
+def test_settings_are_saved_and_used_at_once(kiosk):
+    open_volunteer_view(kiosk, first_time=True)
+    kiosk.tap("Settings")
+    assert kiosk.screen_name == "settings"
+    kiosk.tap("✓ Bahasa Indonesia")  # offered by default (ticked): now switched off
+    kiosk.tap("+", within=kiosk.screen.ids.idle_more.parent)
+    kiosk.tap(kiosk.screen.ids.volume_less)
+    kiosk.tap("Save")
+    assert kiosk.shows("Saved")
+    app = kiosk.app
+    assert "id" not in app.offered_languages
+    assert app.settings.idle_timeout == 180 and app.settings.speech_volume == 0.9
+    assert app.narrator.volume == 0.9
+    # Kept for the next start of the kiosk.
+    from kiosk.config import load_settings
+
+    again = load_settings(environ={"KIOSK_HOME": str(app.settings.home)})
+    assert again.idle_timeout == 180 and "id" not in again.languages
+    kiosk.tap("Back")
+    kiosk.tap("Close the volunteer view")
+    assert not kiosk.shows("Bahasa Indonesia")
+
+
+def test_certificate_pdf_in_the_learners_language(kiosk):
+    from pypdf import PdfReader
+
+    app = kiosk.app
+    make_profile(kiosk, "Apple", "8642")
+    # Switch to Traditional Chinese: the profile remembers it.
+    app.set_language("zh_Hant_TW")
+    learner = app.learner_id
+    app.profiles.set_preferences(learner, language="zh_Hant_TW")
+    for lesson in app.library.lessons_in("payment"):
+        app.store.begin_lesson(learner, lesson.id, version=lesson.version,
+                               step_count=len(lesson.steps), language="zh_Hant_TW")
+        for number in range(len(lesson.steps)):
+            app.store.answer(learner, lesson.id, step=number, correct=True)
+    app.leave()
+    app.set_language("en")
+    open_volunteer_view(kiosk, first_time=True)
+    kiosk.tap("Learners")
+    kiosk.tap("Certificate: Mobile payment")
+    kiosk.wait_until(lambda: kiosk.shows("The certificate was saved"), seconds=30)
+    out = kiosk.screen.last_certificate
+    text = "".join(page.extract_text() for page in PdfReader(str(out)).pages)
+    from kiosk.i18n import Translations
+
+    zh = Translations("zh_Hant_TW", app.settings.locales_dir)
+    assert zh.ui.gettext("Apple") in text
+    for lesson in app.library.lessons_in("payment"):
+        assert zh.lessons.gettext(lesson.title) in text
+    assert "年" in text  # the date, written the Chinese way
