@@ -10,10 +10,11 @@ from kivy.uix.screenmanager import Screen
 from kivy.uix.widget import Widget
 
 # Imported for their side effect: they register the widgets that the screens' .kv files use.
+# (The practice phone is registered by the step screen, the only one that shows it: the welcome
+# screen, drawn at start-up, does not wait for it.)
 import kiosk.ui.widgets.common
 import kiosk.ui.widgets.display
-import kiosk.ui.widgets.language
-import kiosk.ui.widgets.phone  # noqa: F401
+import kiosk.ui.widgets.language  # noqa: F401
 
 
 def load_kv(py_file: str) -> None:

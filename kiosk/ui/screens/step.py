@@ -15,6 +15,7 @@ from kiosk.speech.narration import player_narration
 from kiosk.ui.screens.base import KioskScreen, TextFitter, load_kv
 from kiosk.ui.theme import TEXT_SCALES
 from kiosk.ui.widgets.common import BigButton, Body
+from kiosk.ui.widgets.phone import PhoneView  # noqa: F401  (registers it for step.kv)
 
 load_kv(__file__)
 
