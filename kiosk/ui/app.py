@@ -116,7 +116,9 @@ class KioskApp(App):
 
     def build(self) -> LazyScreenManager:
         register_fonts(self.settings)
+        # The panel behind every screen follows the theme ("Aa", a profile, leaving).
         Window.clearcolor = self.theme.background
+        self.theme.bind(background=lambda _theme, colour: setattr(Window, "clearcolor", colour))
         # Screens are built on first use (kiosk/ui/screen_manager.py): start-up draws only the
         # welcome screen.
         return LazyScreenManager()
@@ -320,7 +322,6 @@ class KioskApp(App):
     def _use_profile(self, profile: Profile) -> None:
         self.profile_picture = profile.picture
         self.theme.apply(profile.text_size, high_contrast=profile.high_contrast)
-        Window.clearcolor = self.theme.background
         if profile.language and profile.language in self.offered_languages:
             self._use_language(profile.language)
 
@@ -355,7 +356,6 @@ class KioskApp(App):
         size = text_size or self.theme.text_size
         contrast = self.theme.high_contrast if high_contrast is None else high_contrast
         self.theme.apply(size, high_contrast=contrast)
-        Window.clearcolor = self.theme.background
         if self.profile_picture:
             learner_id = self.learner_id
             self._save(lambda: self.profiles.set_preferences(
@@ -441,7 +441,6 @@ class KioskApp(App):
         # The next person starts afresh: the kiosk's language, standard text, usual colours.
         self._use_language(self.settings.language)
         self.theme.apply("standard", high_contrast=False)
-        Window.clearcolor = self.theme.background
         self.go("welcome")
 
     @staticmethod
