@@ -75,6 +75,10 @@ class Settings:
     def images_dir(self) -> Path:
         return self.assets_dir / "images"
 
+    def picture_file(self, picture: str) -> Path:
+        """The drawing of a profile picture id (kiosk.profiles.PICTURES)."""
+        return self.assets_dir / "pictures" / f"{picture}.png"
+
     @property
     def audio_dir(self) -> Path:
         """Pre-built narration clips (``audio build``) and human-recorded ``overrides/``."""

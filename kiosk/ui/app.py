@@ -78,9 +78,9 @@ class KioskApp(App):
         self.library = library or load_library(settings.lessons_dir, settings.images_dir)
         self.store = store or self._open_store()
         self.profiles = Profiles(self.store)
-        self.offered_languages = [code for code in settings.languages if code in LANGUAGES]
         self.notices = list(self.store.notices) + self._lesson_notices()
         self.narrator = Narrator(settings)
+        self.apply_volunteer_settings(settings)  # the languages offered
         self.sync_worker: SyncWorker | None = None
         self._idle_event: ClockEvent | None = None
         self._prompt: StillTherePrompt | None = None
@@ -340,13 +340,11 @@ class KioskApp(App):
         """"Delete my profile": the learner and everything about them, then a blank start."""
         learner_id = self.learner_id
         if self._save(lambda: self.profiles.delete(learner_id)):
-            self.learner_id = ""
-            language = self.language
-            self.leave()
-            # Said in the learner's language, as they walk away from a blank screen.
-            set_language(language, self.settings.locales_dir)
+            # Said in the learner's language (still on), as they walk away from a blank screen.
             said = _("Your profile and all your progress have been deleted.")
-            set_language(self.language, self.settings.locales_dir)
+            language = self.language
+            self.learner_id = ""
+            self.leave()
             self.narrator.open(said, language, autoplay=True)
 
     # --- the "Aa" control --------------------------------------------------------------------
@@ -400,7 +398,7 @@ class KioskApp(App):
         self.go("volunteer")
 
     def apply_volunteer_settings(self, settings: Settings) -> None:
-        """Settings saved in the volunteer view take effect at once."""
+        """The settings volunteers can change take effect at once (and at start-up)."""
         self.settings = settings
         self.offered_languages = [code for code in settings.languages if code in LANGUAGES]
         self.narrator.set_volume(settings.speech_volume)

@@ -37,9 +37,8 @@ class PicturesScreen(KioskScreen):
             pictures = list(PICTURES)
         grid = self.ids.grid
         grid.clear_widgets()
-        folder = app.settings.assets_dir / "pictures"
         for picture in pictures:
-            button = PictureButton(picture=picture, source=str(folder / f"{picture}.png"),
+            button = PictureButton(picture=picture, source=str(app.settings.picture_file(picture)),
                                    label=_(PICTURE_LABELS[picture]))
             button.bind(on_release=self._chosen)
             grid.add_widget(button)

@@ -71,8 +71,7 @@ class PinScreen(KioskScreen):
         if volunteer or not picture:
             self.picture_source = self.picture_label = ""
         else:
-            folder = self.app.settings.assets_dir / "pictures"
-            self.picture_source = str(folder / f"{picture}.png")
+            self.picture_source = str(self.app.settings.picture_file(picture))
             self.picture_label = _(PICTURE_LABELS[picture])
 
     # --- keys --------------------------------------------------------------------------------

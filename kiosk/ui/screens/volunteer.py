@@ -91,7 +91,8 @@ class VolunteerScreen(KioskScreen):
               buttons: tuple[tuple[str, object], ...] = ()) -> None:
         row = Row()
         if picture:
-            row.add_widget(Image(source=self._picture_path(picture), size_hint=(None, None),
+            row.add_widget(Image(source=str(self.app.settings.picture_file(picture)),
+                                 size_hint=(None, None),
                                  size=(self.app.theme.touch, self.app.theme.touch)))
         if text:
             row.add_widget(Body(text=text, pos_hint={"center_y": 0.5}))
@@ -105,9 +106,6 @@ class VolunteerScreen(KioskScreen):
                 button.bind(on_release=lambda _b, act=action: act())  # type: ignore[misc]
                 actions.add_widget(button)
             box.add_widget(actions)
-
-    def _picture_path(self, picture: str) -> str:
-        return str(self.app.settings.assets_dir / "pictures" / f"{picture}.png")
 
     def _today(self, box: BoxLayout) -> None:
         self._heading(box, _("Today's sessions"))
@@ -247,7 +245,7 @@ class VolunteerScreen(KioskScreen):
             make_certificate(
                 out, language=language,
                 picture_label=translations.ui.gettext(PICTURE_LABELS[picture]),
-                picture_png=Path(self._picture_path(picture)),
+                picture_png=app.settings.picture_file(picture),
                 topic_title=self._topic_title(topic_id, translations),
                 lesson_titles=[translations.lessons.gettext(app.library.lessons[i].title)
                                for i in topic.lesson_ids if i in app.library.lessons],
