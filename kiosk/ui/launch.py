@@ -53,26 +53,34 @@ def _show_profile_making(app: object, screen: str) -> None:
         app.screen("pin").press("2")  # type: ignore[attr-defined]
 
 
-def _show_volunteer_view(app: object, screen: str) -> None:
-    """The volunteer view with a little to show: two profiles, one asking for help."""
-    profiles = app.profiles  # type: ignore[attr-defined]
-    store = app.store  # type: ignore[attr-defined]
-    library = app.library  # type: ignore[attr-defined]
+def example_history(app: object) -> None:
+    """A little for the volunteer view to show (screenshots, and the audits that draw it): one
+    profile that finished a topic, one half-way through a lesson and asking for help."""
     from kiosk.help_requests import ask_for_help
 
-    for picture, pin, lessons in (("tree", "2468", library.lessons_in("payment")),
-                                  ("boat", "1357", library.lessons_in("telehealth")[:1])):
-        profile = profiles.create(picture, pin, language=app.language)  # type: ignore[attr-defined]
+    store = app.store  # type: ignore[attr-defined]
+    library = app.library  # type: ignore[attr-defined]
+    language = app.language  # type: ignore[attr-defined]
+    plans = (("tree", "2468", library.lessons_in("payment"), None),
+             ("boat", "1357", library.lessons_in("telehealth")[:1], 2))
+    for picture, pin, lessons, stop_at in plans:
+        profile = app.profiles.create(picture, pin, language=language)  # type: ignore[attr-defined]
         store.start_session(profile.learner_id)
         for lesson in lessons:
             store.begin_lesson(profile.learner_id, lesson.id, version=lesson.version,
-                               step_count=len(lesson.steps), language=app.language)  # type: ignore[attr-defined]
-            for number in range(len(lesson.steps)):
+                               step_count=lesson.step_count, language=language)
+            for number in range(lesson.step_count if stop_at is None else stop_at):
                 store.answer(profile.learner_id, lesson.id, step=number, correct=True)
-    ask_for_help(store, profile.learner_id, lesson_id=lessons[0].id, step=2, screen="step")
+        if stop_at is not None:
+            ask_for_help(store, profile.learner_id, lesson_id=lessons[0].id, step=stop_at,
+                         screen="step")
     store.end_session()
-    app.volunteer_unlocked = True  # type: ignore[attr-defined]
-    app.go("volunteer")  # type: ignore[attr-defined]
+
+
+def _show_volunteer_view(app: object, screen: str) -> None:
+    """The volunteer view with a little to show (example_history)."""
+    example_history(app)
+    app.unlock_volunteer()  # type: ignore[attr-defined]
     app.screen("volunteer").show("learners" if screen == "volunteer" else "today")  # type: ignore[attr-defined]
     if screen == "settings":
         app.go("settings")  # type: ignore[attr-defined]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.help_requests import ask_for_help
+from kiosk.ui.launch import example_history
 
 # Screens reached without a lesson: (name, subject) pairs for the audits' tables.
 PROFILE_SCREENS = [("start", ""), ("privacy", ""), ("pictures", "new"), ("pictures", "sign_in"),
@@ -15,24 +15,6 @@ PROFILE_SCREENS = [("start", ""), ("privacy", ""), ("pictures", "new"), ("pictur
 VOLUNTEER_SCREENS = [("volunteer", "today"), ("volunteer", "learners"), ("volunteer", "help"),
                      ("volunteer", "problems"), ("volunteer", "sync"), ("settings", "")]
 POPUPS = [("popup", "help"), ("popup", "display"), ("popup", "delete"), ("popup", "idle")]
-
-
-def _some_history(app: Any) -> None:
-    """Two profiles with progress, one help request: the volunteer view has rows to show."""
-    first = app.profiles.create("tree", "2468", language=app.language)
-    app.store.start_session(first.learner_id)
-    for lesson in app.library.lessons_in("payment"):
-        app.store.begin_lesson(first.learner_id, lesson.id, version=lesson.version,
-                               step_count=lesson.step_count, language=app.language)
-        for number in range(lesson.step_count):
-            app.store.answer(first.learner_id, lesson.id, step=number, correct=True)
-    second = app.profiles.create("boat", "1357", language=app.language)
-    app.store.start_session(second.learner_id)
-    lesson = app.library.lessons_in("telehealth")[0]
-    app.store.begin_lesson(second.learner_id, lesson.id, version=lesson.version,
-                           step_count=lesson.step_count, language=app.language)
-    ask_for_help(app.store, second.learner_id, lesson_id=lesson.id, step=0, screen="step")
-    app.store.end_session()
 
 
 def open_screen(app: Any, screen: str, subject: str = "", index: int = 0) -> Any:
@@ -54,7 +36,7 @@ def open_screen(app: Any, screen: str, subject: str = "", index: int = 0) -> Any
         else:
             app.choose_picture("umbrella", signing_in=subject == "sign_in")
     elif screen in ("volunteer", "settings"):
-        _some_history(app)
+        example_history(app)
         app.unlock_volunteer()
         if screen == "settings":
             app.go("settings")
