@@ -14,6 +14,7 @@ from kivy.base import EventLoop
 from kivy.core.window import Window
 from kivy.tests.common import UnitTestTouch
 from kivy.uix.label import Label
+from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
 
@@ -23,22 +24,29 @@ def walk(widget: Widget) -> Iterator[Widget]:
         yield from walk(child)
 
 
+def scroll_views(widget: Widget) -> Iterator[ScrollView]:
+    """The scrolling lists (volunteer view, settings) that ``widget`` is inside, innermost
+    first."""
+    node: Any = widget.parent
+    while node is not None and node is not Window:
+        if isinstance(node, ScrollView):
+            yield node
+        node = node.parent
+
+
 def visible(widget: Widget) -> bool:
     """On screen, with some size, not inside anything faded out, and not scrolled out of
     sight (the volunteer view's lists scroll)."""
-    from kivy.uix.scrollview import ScrollView
-
     node: Any = widget
     x, y = widget.to_window(*widget.center)
     while node is not None and node is not Window:
         if getattr(node, "opacity", 1) == 0:
             return False
-        parent = node.parent
-        if isinstance(parent, ScrollView) and parent is not widget:
-            left, bottom = parent.to_window(parent.x, parent.y)
-            if not (left <= x <= left + parent.width and bottom <= y <= bottom + parent.height):
-                return False
-        node = parent
+        node = node.parent
+    for view in scroll_views(widget):
+        left, bottom = view.to_window(view.x, view.y)
+        if not (left <= x <= left + view.width and bottom <= y <= bottom + view.height):
+            return False
     return (0 <= x < Window.width and 0 <= y < Window.height
             and widget.width > 0 and widget.height > 0)
 

@@ -19,12 +19,11 @@ from kivy.core.window import Window
 from kivy.graphics.opengl import GL_RGBA, GL_UNSIGNED_BYTE, glReadPixels
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
-from kivy.uix.scrollview import ScrollView
 
 from kiosk.config import load_settings
 from kiosk.i18n import LANGUAGES
 from kiosk.lessons import load_library
-from tests.ui.driver import visible, walk
+from tests.ui.driver import scroll_views, visible, walk
 from tests.ui.screens import POPUPS, PROFILE_SCREENS, VOLUNTEER_SCREENS, open_screen
 
 pytestmark = pytest.mark.ui
@@ -93,13 +92,10 @@ def on_screen(widget) -> tuple[tuple[float, float], tuple[float, float]]:
     the list's window shows."""
     x, y = widget.to_window(widget.x, widget.y)
     right, top = x + widget.width, y + widget.height
-    node = widget.parent
-    while node is not None and node is not Window:
-        if isinstance(node, ScrollView):
-            left, bottom = node.to_window(node.x, node.y)
-            x, y = max(x, left), max(y, bottom)
-            right, top = min(right, left + node.width), min(top, bottom + node.height)
-        node = node.parent
+    for view in scroll_views(widget):
+        left, bottom = view.to_window(view.x, view.y)
+        x, y = max(x, left), max(y, bottom)
+        right, top = min(right, left + view.width), min(top, bottom + view.height)
     return (x, y), (max(0.0, right - x), max(0.0, top - y))
 
 

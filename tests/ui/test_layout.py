@@ -9,12 +9,11 @@ import os
 import pytest
 from kivy.core.window import Window
 from kivy.uix.label import Label
-from kivy.uix.scrollview import ScrollView
 
 from kiosk.config import load_settings
 from kiosk.i18n import LANGUAGES
 from kiosk.lessons import load_library
-from tests.ui.driver import visible, walk
+from tests.ui.driver import scroll_views, visible, walk
 from tests.ui.screens import POPUPS, PROFILE_SCREENS, VOLUNTEER_SCREENS, open_screen
 
 pytestmark = pytest.mark.ui
@@ -29,16 +28,6 @@ STEPS = [(size, language, lesson.id, n) for size in SIZES for language in _langu
          for lesson in _library.lessons.values() for n in range(lesson.step_count)]
 
 
-def in_scroll_view(widget) -> bool:
-    """Inside the volunteer view's scrolling lists, where content may run past the edge."""
-    node = widget.parent
-    while node is not None and node is not Window:
-        if isinstance(node, ScrollView):
-            return True
-        node = node.parent
-    return False
-
-
 def general_overflows(screen) -> list[str]:
     """Every visible widget inside the window; no label's text taller than its box."""
     problems = []
@@ -49,7 +38,8 @@ def general_overflows(screen) -> list[str]:
         name = f"{type(widget).__name__} {getattr(widget, 'text', '')[:40]!r}"
         outside = (x < -1 or y < -1 or x + widget.width > Window.width + 1
                    or y + widget.height > Window.height + 1)
-        if outside and not in_scroll_view(widget):
+        # Inside a scrolling list (volunteers only), content may run past the edge.
+        if outside and next(scroll_views(widget), None) is None:
             problems.append(f"{name} at ({x:.0f}, {y:.0f}, {widget.width:.0f}x"
                             f"{widget.height:.0f}) is outside the screen")
         clipped = (isinstance(widget, Label) and widget.text and not widget.shorten
