@@ -200,3 +200,33 @@ def test_the_player_shows_a_partly_translated_lesson_wholly_in_english(tmp_path)
     finally:
         set_language("en")
         store.close()
+
+
+def _damaged_vi_lessons(tmp_path, drop=7):
+    """The shipped catalogs with ``drop`` Vietnamese lesson entries gone, one fuzzy, one empty."""
+    from babel.messages.pofile import read_po, write_po
+
+    locales = _partial_locales(tmp_path, "vi", _shipped_lesson("pay-shop-qr").title)
+    po = locales / "vi" / "LC_MESSAGES" / "lessons.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale="vi")
+    ids = sorted(str(m.id) for m in catalog if m.id)
+    for gone in ids[:drop - 1]:
+        catalog.delete(gone)
+    catalog[ids[drop]].flags.add("fuzzy")
+    catalog[ids[drop + 1]].string = ""
+    with po.open("wb") as handle:
+        write_po(handle, catalog)
+    return locales, po
+
+
+def test_catalog_check_lists_every_missing_entry_with_a_count(tmp_path):
+    from kiosk.i18n.catalogs import describe_counts, to_do_counts
+
+    locales, po = _damaged_vi_lessons(tmp_path)
+    problems = check_catalogs(locales)
+    assert all(p.path == po for p in problems), [str(p) for p in problems]
+    missing = [p for p in problems if p.message.startswith("no entry for ")]
+    assert len(missing) == 7  # every one, not the first five
+    counts = to_do_counts(problems)
+    assert describe_counts(counts[po]) == "9 entries to do: 7 missing, 1 not translated, 1 fuzzy"

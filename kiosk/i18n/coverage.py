@@ -21,29 +21,13 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from kiosk.i18n import LANGUAGES, SOURCE_LANGUAGE, Translations, translations_for
-from kiosk.lessons.model import Lesson, PhoneScreen
+from kiosk.lessons.model import Lesson
+from kiosk.lessons.text import lesson_strings
+
+__all__ = ["complete_languages", "is_complete", "lesson_strings", "lesson_translator",
+           "missing_strings", "needs_translation", "shown_lessons", "text_language"]
 
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
-
-
-def lesson_strings(lesson: Lesson) -> list[str]:
-    """Every learner-facing string of ``lesson`` (as in its file), each once, in file order."""
-    found: list[str] = [lesson.title, lesson.summary, lesson.done, lesson.remember]
-    screens: dict[str, PhoneScreen] = {}
-    for step in lesson.steps:
-        found.extend(step.text)
-        found.extend((step.hint, step.praise, step.help))
-        for option in step.options:
-            found.extend((option.text, option.feedback))
-        found.extend(step.items)
-        found.extend(sign.text for sign in step.signs)
-        if step.screen is not None:
-            screens[step.screen.name] = step.screen
-    for screen in screens.values():
-        found.append(screen.title)
-        for element in screen.elements:
-            found.extend((element.text, element.label, element.sender, element.source))
-    return list(dict.fromkeys(s for s in found if s))
 
 
 def needs_translation(text: str) -> bool:
