@@ -91,3 +91,33 @@ def test_switching_to_that_language_mid_lesson_keeps_every_lesson_word_in_englis
     if step.kind == "tap":
         kiosk.tap(kiosk.screen.ids.phone.elements[step.target])
     assert not [t for t in lesson_texts(kiosk) if CJK.search(t)]
+
+
+@pytest.mark.parametrize("size", ["standard", "largest"])
+@pytest.mark.parametrize("language", ["zh_Hant_TW", "vi", "id"])
+def test_the_english_only_line_fits_in_every_language_and_size(make_kiosk, tmp_path, size,
+                                                               language):
+    from tests.ui.screens import open_screen
+    from tests.ui.test_layout import general_overflows
+
+    locales = tmp_path / "locales"
+    shutil.copytree(LOCALES_DIR, locales, ignore=shutil.ignore_patterns("*.mo"))
+    po = locales / language / "LC_MESSAGES" / "lessons.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    catalog.delete(TITLE)
+    with po.open("wb") as handle:
+        write_po(handle, catalog)
+    kiosk = make_kiosk(load_settings(environ={
+        "KIOSK_HOME": str(tmp_path / "home"), "KIOSK_LANGUAGE": "en",
+        "KIOSK_LOCALES": str(locales)}))
+    app = kiosk.app
+    app.set_language(language)
+    app.set_display(text_size=size)
+    shown = open_screen(app, "lessons", "payment")
+    kiosk.frames(6)
+    line = shown.ids.english_only
+    assert line.text and visible(line)
+    assert general_overflows(shown) == [], f"{size} {language}"
+    back = shown.ids.back
+    assert line.to_window(line.x, line.y)[1] >= back.to_window(back.x, back.top)[1]
