@@ -225,7 +225,7 @@ def test_style_warnings_in_a_real_translation(tmp_path):
     assert found == [
         "remember: in zh_Hant_TW: money typed into the text ('200元'); write a value such as "
         "{price} and define it in [values]",
-        "step 1: text[1]: in zh_Hant_TW: a sentence of 36 characters (at most 30): "
+        "step 1: text[1]: in zh_Hant_TW: a sentence of 36 characters (at most 29): "
         f"'{LONG_ZH}'; split it in two",
         "step 2: text[1]: in zh_Hant_TW: real brand name '全聯'; use a made-up name",
     ]  # and the Indonesian "dana" (funds) is an everyday word, not the DANA wallet
