@@ -5,7 +5,7 @@
     python -m kiosk i18n extract    # source strings -> locales/kiosk.pot, locales/lessons.pot
     python -m kiosk i18n update     # merge new strings into every language's .po files
     python -m kiosk i18n compile    # .po -> .mo (done by ./run; never edit a .mo by hand)
-    python -m kiosk i18n check      # fail if a catalog is out of date, empty or fuzzy
+    python -m kiosk i18n check      # list every missing, empty or fuzzy entry, with counts
     python -m kiosk i18n init fr    # start a new language
 
 Translators edit the ``.po`` files with any PO editor (Poedit, Lokalize, Weblate).
