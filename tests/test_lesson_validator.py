@@ -239,3 +239,17 @@ def test_the_shipped_lessons_and_their_translations_have_no_style_warnings():
     library = load_library(LESSONS, IMAGES)
     assert [str(w) for lesson in library.lessons.values()
             for w in style_warnings(lesson, catalogs)] == []
+
+
+def test_a_brand_is_named_once_and_everyday_words_are_not_brands():
+    from kiosk.lessons.style import load_brands, text_warnings
+
+    brands = load_brands()
+    assert text_warnings("Open LINE Pay, then LINE Pay again.", "en", brands) == [
+        "real brand name 'LINE Pay'; use a made-up name"]
+    assert text_warnings("Send it on LINE.", "en", brands) == [
+        "real brand name 'LINE'; use a made-up name"]
+    for everyday in ("Tap the first line.", "Stand in line at the online shop.",
+                     "Grab your card.", "Transfer dana ke rekening.", "一家人去全家人的店。"):
+        language = "id" if "dana" in everyday else "en"
+        assert text_warnings(everyday, language, brands) == [], everyday

@@ -103,9 +103,14 @@ def text_warnings(text: str, language: str, brands: Iterable[Brand]) -> list[str
         if n > limit:
             found.append(f"a sentence of {n} {unit} (at most {limit}): {sentence.strip()!r}; "
                          "split it in two")
-    for brand in brands:
-        if brand.pattern.search(text):
-            found.append(f"real brand name {brand.name!r}; use a made-up name")
+    spans: list[tuple[int, int, str]] = [
+        (m.start(), m.end(), brand.name) for brand in brands for m in brand.pattern.finditer(text)]
+    for start, end, name in spans:
+        # "LINE Pay" is one name, not also "LINE": a match inside a longer one is left out.
+        if not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in spans):
+            message = f"real brand name {name!r}; use a made-up name"
+            if message not in found:
+                found.append(message)
     return found
 
 
