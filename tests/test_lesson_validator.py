@@ -250,6 +250,6 @@ def test_a_brand_is_named_once_and_everyday_words_are_not_brands():
     assert text_warnings("Send it on LINE.", "en", brands) == [
         "real brand name 'LINE'; use a made-up name"]
     for everyday in ("Tap the first line.", "Stand in line at the online shop.",
-                     "Grab your card.", "Transfer dana ke rekening.", "一家人去全家人的店。"):
+                     "Then grab your card.", "Transfer dana ke rekening.", "一家人去全家人的店。"):
         language = "id" if "dana" in everyday else "en"
         assert text_warnings(everyday, language, brands) == [], everyday
