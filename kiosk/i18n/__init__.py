@@ -73,6 +73,9 @@ class Translations:
         # The lesson messages this language really translates: whether a whole lesson can be
         # shown in it is decided from these (kiosk.i18n.coverage).
         self.lesson_messages: frozenset[str] = frozenset()
+        # Whether each lesson is complete here, by (lesson id, version): a loaded catalog never
+        # changes, and the answer is asked for every sentence a step shows.
+        self.complete_lessons: dict[tuple[str, int], bool] = {}
         if language == SOURCE_LANGUAGE:
             self.ui: _gettext.NullTranslations = _gettext.NullTranslations()
             self.lessons: _gettext.NullTranslations = _gettext.NullTranslations()

@@ -44,7 +44,11 @@ def missing_strings(lesson: Lesson, translations: Translations) -> list[str]:
 
 
 def is_complete(lesson: Lesson, translations: Translations) -> bool:
-    return not missing_strings(lesson, translations)
+    key = (lesson.id, lesson.version)
+    known = translations.complete_lessons.get(key)
+    if known is None:
+        known = translations.complete_lessons[key] = not missing_strings(lesson, translations)
+    return known
 
 
 def complete_languages(lesson: Lesson, languages: Sequence[str] = LANGUAGES,
