@@ -29,7 +29,7 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TextIO
@@ -117,10 +117,14 @@ class ProgressBar:
 
 @dataclass
 class _Job:
-    text: str
+    text: str  # as the screen shows it (names the override)
     language: str
     rate: Rate
     steps: list[str]  # "lesson-id step N" of every step that says this text
+    spoken: Mapping[str, str] = field(default_factory=dict)  # engine -> what it says
+
+    def said(self, engine: str) -> str:
+        return self.spoken.get(engine, self.text)
 
 
 def _jobs(narrations: Iterable[Narration], rates: Sequence[Rate]) -> list[_Job]:
@@ -131,8 +135,12 @@ def _jobs(narrations: Iterable[Narration], rates: Sequence[Rate]) -> list[_Job]:
             continue
         for rate in rates:
             key = (normalise_text(narration.text), narration.language, rate)
-            job = jobs.setdefault(key, _Job(narration.text, narration.language, rate, []))
-            job.steps.append(f"{narration.lesson_id} step {narration.step}")
+            job = jobs.setdefault(key, _Job(narration.text, narration.language, rate, [],
+                                            narration.spoken))
+            where = ("closing" if narration.part == "closing"
+                     else f"step {narration.step}" + (" feedback" if narration.part == "feedback"
+                                                       else ""))
+            job.steps.append(f"{narration.lesson_id} {where}")
     return list(jobs.values())
 
 
@@ -236,22 +244,23 @@ def _build_one(job: _Job, clips: ClipFolder, chain: _EngineChain, reuse: Sequenc
                manifest: dict[str, ClipInfo], summary: BuildSummary,
                progress: ProgressBar) -> ClipInfo | None:
     for name in reuse:
-        existing = clips.path(job.text, job.language, name, job.rate)
+        existing = clips.path(job.said(name), job.language, name, job.rate)
         if _usable(existing):
             summary.reused += 1
-            return manifest.get(existing.stem) or clips.describe(existing, job.text,
-                                                                 job.language, name, job.rate)
+            return manifest.get(existing.stem) or clips.describe(
+                existing, job.said(name), job.language, name, job.rate, job.text)
     errors: list[str] = []
     for engine in chain.active():
-        fallback = clips.path(job.text, job.language, engine.name, job.rate)
+        said = job.said(engine.name)
+        fallback = clips.path(said, job.language, engine.name, job.rate)
         if _usable(fallback):  # a fallback clip made by an earlier build
             summary.reused += 1
             return manifest.get(fallback.stem) or clips.describe(
-                fallback, job.text, job.language, engine.name, job.rate)
+                fallback, said, job.language, engine.name, job.rate, job.text)
         try:
-            data = engine.synthesize(job.text, job.language, job.rate)
-            info = clips.save(job.text, job.language, engine.name, job.rate, data,
-                              engine.extension, update_manifest=False)
+            data = engine.synthesize(said, job.language, job.rate)
+            info = clips.save(said, job.language, engine.name, job.rate, data,
+                              engine.extension, update_manifest=False, screen_text=job.text)
         except Exception as exc:  # one bad clip must never stop the build
             chain.failed(engine)
             errors.append(f"{engine.name}: {exc}")
@@ -271,7 +280,7 @@ def _prune(clips: ClipFolder, language: str, narrations: list[Narration],
            manifest: dict[str, ClipInfo], progress: ProgressBar) -> None:
     """Delete clips whose text no step says any more (any engine, any rate is kept for a text
     that is still said)."""
-    wanted = {clip_key(n.text, language, engine, rate)
+    wanted = {clip_key(n.spoken_for(engine), language, engine, rate)
               for n in narrations if n.language == language
               for engine in ENGINE_PREFERENCE for rate in RATES}
     removed = 0
