@@ -239,6 +239,8 @@ def test_built_feedback_and_closing_are_what_the_player_shows(language, tmp_path
         for lesson in library.lessons.values():
             player = LessonPlayer.begin(store, lesson, learner, language=language)
             for index, step in enumerate(lesson.steps):
+                player.index = index
+                assert player.help_text in built, (lesson.id, index)
                 for answer in _every_answer(step):
                     player.index, player.solved_here, player.picked = index, False, []
                     feedback = answer(player)

@@ -9,7 +9,8 @@ that the two agree, so a built clip is always the one the screen asks for.
 
 Besides the step's own text, every word a learner is meant to read is spoken, and built ahead:
 the feedback after an answer (the hint after a wrong tap, the praise after a right one, each
-option's reason, the spot step's signs) and the closing screen's sentences. Each narration
+option's reason, the spot step's signs), the hint "I need help" shows, and the closing screen's
+sentences. Each narration
 carries its spoken forms per engine from the speech front end (:mod:`kiosk.speech.frontend`),
 made from the lesson's typed values: the screen text stays as it is, the voice says the words.
 
@@ -109,7 +110,19 @@ def _feedback_texts(step: Step, lesson_text: Callable[[str], str],
                  else ui("Yes. This one is fake. Here is how you can tell."))
         texts.append(join_sentences([right, *(lesson_text(sign.text) for sign in step.signs)]))
         texts.append(lesson_text(step.hint) if step.hint else ui("Look again, closely."))
+    texts.append(_help_text(step, lesson_text, ui))
     return [t for t in texts if t.strip()]
+
+
+def _help_text(step: Step, lesson_text: Callable[[str], str], ui: Callable[[str], str]) -> str:
+    """The hint "I need help" shows (as :attr:`kiosk.player.LessonPlayer.help_text`)."""
+    from kiosk.player import GENERIC_HELP
+
+    if step.help:
+        return lesson_text(step.help)
+    if step.hint and step.kind in ("tap", "order"):
+        return lesson_text(step.hint)
+    return ui(GENERIC_HELP[step.kind])
 
 
 def step_narration(lesson: Lesson, index: int, language: str, translations: Translations, *,

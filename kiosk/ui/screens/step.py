@@ -239,6 +239,7 @@ class StepScreen(KioskScreen):
     def show_help(self) -> None:
         self.feedback_kind = "hint"
         self.feedback_text = self.player.help_text
+        self.app.narrator.say(self.player.help_text, self.player.language)
         self._fit_trigger()
         if self.player.step.kind == "tap":
             self.ids.phone.highlight = self.player.step.target
