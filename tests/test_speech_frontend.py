@@ -90,6 +90,8 @@ CASES = [
     ("id", "pada {v}.", DAY, "t'iga d@s'Emb@R", "n'ol"),
     ("vi", "vào {v}.", DAY, "t'a:3N_| m'y@2j_| h'a:j", ""),
     # Times: 點 and 分; "pukul sembilan tiga puluh", never "titik".
+    ("zh_Hant_TW", "{v}的門診", Value("time", dt.time(14, 30)),
+     "S;iA51w'u214_| l'iA214N_| t'iE214n", "'@r51"),
     ("zh_Hant_TW", "{v}的門診", NINE_THIRTY, "tS;'iou214_| t'iE214n_| s'a55n_| s.'i.35_| f'@55n",
      ""),
     ("id", "pukul {v}.", NINE_THIRTY, "p'ukul s@mb'ilan t'iga p'uluh", "t'itik"),

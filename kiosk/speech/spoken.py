@@ -98,6 +98,8 @@ def money(amount: float, language: str, currency: str = "TWD") -> str:
     """An amount with its currency said the way people say it."""
     base = language_of(language)
     words = cardinal(amount, base)
+    if base == "zh" and amount == 2:
+        words = "兩"  # 兩元, as two of anything counted is 兩
     name = CURRENCY_WORDS.get((base, currency))
     if name is None:  # another currency: CLDR's name for it, in the plural form that fits
         name = get_currency_name(currency, count=amount, locale=language)
@@ -133,7 +135,8 @@ def time(moment: dt.time, language: str) -> str:
         # clock; the voice says the same.
         period = "上午" if hour < 12 else "下午"
         twelve = hour % 12 or 12
-        spoken = f"{period}{zh_number(twelve).replace('兩', '二')}點"
+        # Two o'clock is 兩點, as two of anything counted is 兩.
+        spoken = f"{period}{'兩' if twelve == 2 else zh_number(twelve)}點"
         if minute:
             spoken += ("零" if minute < 10 else "") + f"{zh_number(minute)}分"
         return spoken
