@@ -360,3 +360,33 @@ def test_a_southern_vietnamese_voice_is_offered_and_kept_apart(tmp_path):
     finally:
         speech.close()
 
+
+
+def test_audio_build_gives_each_engine_its_own_spoken_form(tmp_path):
+    """gTTS (online, its Taiwan voice) gets the values in words but the Taiwan words as written;
+    espeak-ng gets the lexicon's respellings too. Each clip is keyed by what its engine said."""
+    from kiosk.speech.narration import Narration
+
+    text = "這則訊息說您的卡片刷了NT$12,800。"
+    forms = FRONTEND.forms(text, "zh_Hant_TW", values={"charge": MONEY})
+    heard: list[str] = []
+
+    class FakeGtts:
+        name, extension, timeout = "gtts", ".mp3", 1.0
+
+        def synthesize(self, said, language, rate):
+            heard.append(said)
+            return bytes([0xFF, 0xF3, 0x44, 0xC4]) + bytes(92)
+
+        def reachable(self, timeout=1.0):
+            return True
+
+    clips = ClipFolder(tmp_path)
+    summary = build_audio([Narration("x", 1, "zh_Hant_TW", text, forms)], clips, engine="gtts",
+                          gtts=FakeGtts(), stream=io.StringIO())
+    assert summary.made == 1
+    assert heard == ["這則訊息說您的卡片刷了一萬兩千八百元。"]
+    assert clips.find(text, "zh_Hant_TW", "normal", ["gtts"], forms) is not None
+    assert forms["espeak"] == "這則訊席說您的卡片刷了一萬兩千八百元。"
+    from kiosk.speech.gtts_engine import GttsEngine
+    assert GttsEngine().language_for("zh_Hant_TW") == "zh-TW"  # gTTS's Taiwan Mandarin voice
