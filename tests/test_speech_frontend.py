@@ -390,3 +390,25 @@ def test_audio_build_gives_each_engine_its_own_spoken_form(tmp_path):
     assert forms["espeak"] == "這則訊席說您的卡片刷了一萬兩千八百元。"
     from kiosk.speech.gtts_engine import GttsEngine
     assert GttsEngine().language_for("zh_Hant_TW") == "zh-TW"  # gTTS's Taiwan Mandarin voice
+
+
+def test_the_number_libraries_load_in_the_background_not_at_start_up():
+    """cn2an takes about 0.2 s to import: not with the kiosk, but on the speech worker."""
+    import subprocess
+    import sys
+
+    from kiosk.config import PROJECT_ROOT
+
+    code = ("import sys, tempfile, pathlib\n"
+            "from kiosk.speech.player import SpeechResolver\n"
+            "print('before', 'cn2an' in sys.modules, 'num2words' in sys.modules)\n"
+            "d = pathlib.Path(tempfile.mkdtemp())\n"
+            "r = SpeechResolver(prebuilt=d / 'a', device=d / 'b', synthesiser=None)\n"
+            "r.warm_up(['zh_Hant_TW'])\n"
+            "r._executor.submit(lambda: None).result(timeout=60)\n"
+            "print('after', 'cn2an' in sys.modules, 'num2words' in sys.modules)\n"
+            "r.close()\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=PROJECT_ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == ["before False False", "after True True"]

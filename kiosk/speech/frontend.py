@@ -66,6 +66,13 @@ class Frontend:
                 self._lexicons[key] = load_lexicon(language, engine, self.lexicon_dir)
             return self._lexicons[key]
 
+    def warm_up(self, languages: Iterable[str] = (), engines: Iterable[str] = ENGINES) -> None:
+        """Load the number libraries and the lexicons now, so the first step does not wait."""
+        say.warm_up()
+        for language in languages:
+            for engine in engines:
+                self.lexicon(language, engine)
+
     def spoken(self, text: str, language: str, engine: str = "espeak", *,
                values: Mapping[str, Value] | None = None, currency: str = "TWD") -> str:
         """What ``engine`` should say for ``text`` (as the screen shows it) in ``language``."""

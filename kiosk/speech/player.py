@@ -140,6 +140,18 @@ class SpeechResolver:
         """Make the clip ready in the background (for the step after this one)."""
         self.resolve(text, language, rate, values=values)
 
+    def warm_up(self, languages: Sequence[str] = ()) -> None:
+        """Load the speech front end's libraries and lexicons on the speech worker, in the
+        background, so the first narration does not wait for them on the UI thread."""
+        with contextlib.suppress(RuntimeError):  # already closed
+            self._executor.submit(self._warm_up, tuple(languages))
+
+    def _warm_up(self, languages: tuple[str, ...]) -> None:
+        try:
+            self.frontend.warm_up(languages, self.engines)
+        except Exception:  # a broken lexicon is reported when that language is spoken
+            log.exception("Warming up the speech front end failed")
+
     def close(self) -> None:
         """Stop the worker (on app exit). Requests still queued give None; the clip being made,
         if any, is finished and kept."""

@@ -19,13 +19,13 @@ time (一六五, "một sáu năm").
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
-import cn2an
 from babel.dates import format_date
 from babel.numbers import get_currency_name
-from num2words import num2words
 
 from kiosk.lessons.model import Value
 
@@ -52,6 +52,29 @@ _DIGIT_WORDS: Mapping[str, tuple[str, ...]] = {
 _LIANG = re.compile(r"(?<![十一二三四五六七八九])二(?=[百千萬億])")
 
 
+@functools.cache
+def _an2cn() -> Callable[[Any, str], str]:
+    # Imported on first use, not with the kiosk: cn2an builds its converters when imported
+    # (about 0.2 s on a desktop), which would delay the first frame. The speech worker warms it
+    # up in the background (SpeechResolver.warm_up).
+    import cn2an
+
+    return cn2an.an2cn  # type: ignore[no-any-return]
+
+
+@functools.cache
+def _num2words() -> Callable[..., Any]:
+    from num2words import num2words
+
+    return num2words  # type: ignore[no-any-return]
+
+
+def warm_up() -> None:
+    """Import the number libraries now (on a background thread), not at the first step."""
+    _an2cn()
+    _num2words()
+
+
 def language_of(locale: str) -> str:
     """``"zh_Hant_TW"`` -> ``"zh"``: the front end's rules are per language."""
     return locale.replace("-", "_").split("_", 1)[0].lower()
@@ -59,7 +82,7 @@ def language_of(locale: str) -> str:
 
 def zh_number(number: int) -> str:
     """A whole number in Taiwan Mandarin: 12800 -> 一萬兩千八百, 20000 -> 兩萬, 2 -> 二."""
-    words = str(cn2an.an2cn(number, "low"))
+    words = str(_an2cn()(number, "low"))
     words = words.replace("万", "萬").replace("亿", "億").replace("负", "負")
     return _LIANG.sub("兩", words)
 
@@ -81,7 +104,7 @@ def cardinal(number: float, language: str) -> str:
     lang = base if base in NUM2WORDS_LANGUAGES else "en"
     # English num2words writes "twelve thousand, eight hundred": the comma is a pause no one
     # makes in a price.
-    return str(num2words(value, lang=lang)).replace(",", "")
+    return str(_num2words()(value, lang=lang)).replace(",", "")
 
 
 def digits(text: str, language: str) -> str:
@@ -121,8 +144,8 @@ def date(day: dt.date, language: str) -> str:
     month = format_date(day, "MMMM", locale=language)
     if base == "id":
         return f"{weekday}, {cardinal(day.day, 'id')} {month} {cardinal(day.year, 'id')}"
-    ordinal = str(num2words(day.day, lang="en", to="ordinal"))
-    year = str(num2words(day.year, lang="en", to="year"))
+    ordinal = str(_num2words()(day.day, lang="en", to="ordinal"))
+    year = str(_num2words()(day.year, lang="en", to="year"))
     return f"{weekday}, {month} {ordinal}, {year}"
 
 

@@ -44,6 +44,9 @@ class Narrator(EventDispatcher):
             settings.audio_dir, settings.device_audio_dir, currency=settings.currency,
             voices=espeak_voices(settings))
         self.values = values or dict
+        # After the first frames: the number libraries load on the speech worker, not at
+        # start-up and not when the first step opens.
+        Clock.schedule_once(lambda _dt: self.resolver.warm_up(settings.languages), 2.0)
         self.volume = max(0.0, min(1.0, settings.speech_volume))
         self._text = ""
         self._language = ""
