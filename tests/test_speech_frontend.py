@@ -120,6 +120,9 @@ WORDS = [
     ("id", "sampai Dr. Chen bergabung", "d'okt@R tS'En", "d,e"),
     ("vi", "bác sĩ Chen và Dr. Chen", "_b'a:3c_| s'i5", "d,e"),
     ("en", "Dr. Chen has joined", "d'0kt3", "d,i:"),
+    # Letters said one by one.
+    ("vi", "mã OTP", "'o_| t['e_| p'e", "'Ot[p"),
+    ("id", "kode OTP", "'o t'e p'e", "'otp"),
     # Loan words said the Vietnamese way, not by the English voice.
     ("vi", "Khi khám qua video", "v'i_| d_'e_ 'o", "(en)"),
     ("vi", "Chạm vào nút mở camera.", "k'a:_| m'e_| z'a:", "(en)"),
