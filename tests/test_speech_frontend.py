@@ -415,3 +415,28 @@ def test_the_number_libraries_load_in_the_background_not_at_start_up():
                             cwd=PROJECT_ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[:2] == ["before False False", "after True True"]
+
+
+def test_a_broken_lexicon_never_silences_the_kiosk_but_stops_audio_build(tmp_path, caplog):
+    from kiosk.config import load_settings
+    from kiosk.speech.build import build_command
+    from tests.test_speech_build import make_library
+
+    lexicons = tmp_path / "lexicon"
+    lexicons.mkdir()
+    (lexicons / "vi.toml").write_text('[all]\n"video" = vi đê ô\n', "utf-8")  # no quotes
+    frontend = Frontend(lexicons)
+    assert frontend.spoken("Trả NT$120 qua video.", "vi") == \
+        "Trả một trăm hai mươi Đài tệ qua video."
+    assert "Speaking vi without its pronunciation lexicon" in caplog.text
+    assert "vi.toml: is not valid TOML" in caplog.text
+
+    settings = load_settings(environ={"KIOSK_HOME": str(tmp_path / "home"),
+                                      "KIOSK_LESSONS": str(make_library(tmp_path)),
+                                      "KIOSK_ASSETS": str(tmp_path / "assets")})
+    out, err = io.StringIO(), io.StringIO()
+    assert build_command(settings, engine="espeak", lexicon_dir=lexicons, stdout=out,
+                         stderr=err) == 1
+    assert "Pronunciation lexicon: " in err.getvalue() and "vi.toml" in err.getvalue()
+    assert "Fix the lexicon file(s) above" in err.getvalue()
+    assert not (tmp_path / "assets" / "audio").exists()  # nothing made without the lexicon

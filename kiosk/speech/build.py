@@ -296,6 +296,7 @@ def _prune(clips: ClipFolder, language: str, narrations: list[Narration],
 def build_command(settings: Settings, *, languages: Sequence[str] | None = None,
                   engine: str = "auto", rates: Sequence[str] = ("normal",),
                   out: Path | None = None, prune: bool = False,
+                  lexicon_dir: Path | None = None,
                   stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
     """The whole command: load the lessons, build, print the summary. Exit status 1 if any clip
     failed (or the lessons could not be read), else 0."""
@@ -309,6 +310,15 @@ def build_command(settings: Settings, *, languages: Sequence[str] | None = None,
     except ValueError as exc:
         print(exc, file=stderr)
         return 2
+    from kiosk.speech.frontend import Frontend
+    from kiosk.speech.lexicon import LEXICON_DIR, check_lexicons
+
+    broken = check_lexicons(lexicon_dir or LEXICON_DIR)
+    if broken:  # clips made without a lexicon would be kept and never made again
+        for problem in broken:
+            print(f"Pronunciation lexicon: {problem}", file=stderr)
+        print("Fix the lexicon file(s) above, then run audio build again.", file=stderr)
+        return 1
     library = load_library(settings.lessons_dir, settings.images_dir)
     if library.problems:
         print(f"{len(library.skipped_files)} lesson file(s) skipped; run `python -m kiosk "
@@ -317,7 +327,8 @@ def build_command(settings: Settings, *, languages: Sequence[str] | None = None,
         print("No lessons to narrate.", file=stderr)
         return 1
     narrations = library_narrations(library, list(languages or LANGUAGES),
-                                    currency=settings.currency)
+                                    currency=settings.currency,
+                                    frontend=Frontend(lexicon_dir) if lexicon_dir else None)
     audio_dir = settings.assets_dir / "audio"
     gtts = GttsEngine(base_url=os.environ.get(GTTS_URL_VARIABLE) or None)
     summary = build_audio(narrations, ClipFolder(out or audio_dir),

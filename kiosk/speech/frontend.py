@@ -23,6 +23,7 @@ the clips it touches.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import threading
 from collections.abc import Iterable, Mapping
@@ -33,7 +34,9 @@ from babel.numbers import NumberFormatError, parse_decimal
 from kiosk.i18n import format_value
 from kiosk.lessons.model import Value
 from kiosk.speech import spoken as say
-from kiosk.speech.lexicon import LEXICON_DIR, Lexicon, load_lexicon
+from kiosk.speech.lexicon import LEXICON_DIR, Lexicon, LexiconError, load_lexicon
+
+log = logging.getLogger(__name__)
 
 ENGINES = ("gtts", "espeak")  # the same names as kiosk.speech.cache.ENGINE_PREFERENCE
 
@@ -60,10 +63,16 @@ class Frontend:
         self._lock = threading.Lock()
 
     def lexicon(self, language: str, engine: str) -> Lexicon:
+        """The lexicon of ``language`` for ``engine``. A broken file is logged once and spoken
+        without (the kiosk keeps talking); ``audio build`` checks the files and refuses."""
         key = (language, engine)
         with self._lock:
             if key not in self._lexicons:
-                self._lexicons[key] = load_lexicon(language, engine, self.lexicon_dir)
+                try:
+                    self._lexicons[key] = load_lexicon(language, engine, self.lexicon_dir)
+                except LexiconError as exc:
+                    log.error("Speaking %s without its pronunciation lexicon: %s", language, exc)
+                    self._lexicons[key] = Lexicon({})
             return self._lexicons[key]
 
     def warm_up(self, languages: Iterable[str] = (), engines: Iterable[str] = ENGINES) -> None:

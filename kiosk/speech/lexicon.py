@@ -80,6 +80,17 @@ def read_tables(path: Path) -> dict[str, dict[str, str]]:
     return tables
 
 
+def check_lexicons(folder: Path = LEXICON_DIR) -> list[str]:
+    """Every problem in the lexicon files of ``folder``, in words a volunteer can act on."""
+    problems = []
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            read_tables(path)
+        except LexiconError as exc:
+            problems.append(str(exc))
+    return problems
+
+
 def load_lexicon(language: str, engine: str, folder: Path = LEXICON_DIR) -> Lexicon:
     """The lexicon a voice uses for ``language``: ``[all]`` plus, for espeak-ng, ``[espeak]``
     (whose entries win). No file for the language: an empty lexicon."""
