@@ -1,4 +1,10 @@
-"""``python -m kiosk audio build``: render every step's narration in every language. No Kivy.
+"""``python -m kiosk audio build``: render every narration in every language. No Kivy.
+
+Every narration: each step's text, the feedback each answer can bring, the hint "I need help"
+shows, and each lesson's closing words, each as the speech front end says it for the engine
+(kiosk/speech/frontend.py). A clip's key is that spoken form, so after a lexicon change only the
+clips whose words changed are made again. A broken lexicon file stops the build before any clip
+is made, naming the file.
 
 ::
 
@@ -20,7 +26,7 @@ gTTS's voice for "Slower" as well.
 
 >>> summary = build_audio(narrations, ClipFolder(Path("assets/audio")), engine="espeak")
 >>> summary.line()
-'Audio clips: 348 made, 0 reused, 0 failed (espeak 348) in 12.1 s.'
+'Audio clips: 932 made, 0 reused, 0 failed (espeak 932) in 20.6 s.'
 """
 
 from __future__ import annotations
