@@ -126,6 +126,9 @@ WORDS = [
     # Loan words said the Vietnamese way, not by the English voice.
     ("vi", "Khi khám qua video", "v'i_| d_'e_ 'o", "(en)"),
     ("vi", "Chạm vào nút mở camera.", "k'a:_| m'e_| z'a:", "(en)"),
+    ("vi", "Micro của bạn đang tắt.", "m'i_| k'@:2_| z'o", "(en)"),
+    ("vi", "Đừng chạm vào đường link.", "l'in^", "(en)"),
+    ("vi", "Mei, con gái bạn", "m'@I", "(en)"),
 ]
 
 
