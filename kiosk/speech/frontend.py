@@ -85,15 +85,16 @@ class Frontend:
     def spoken(self, text: str, language: str, engine: str = "espeak", *,
                values: Mapping[str, Value] | None = None, currency: str = "TWD") -> str:
         """What ``engine`` should say for ``text`` (as the screen shows it) in ``language``."""
-        text = self._values(text, language, values or {}, currency)
-        text = self._leftovers(text, language, currency)
-        return self.lexicon(language, engine).apply(text)
+        return self.forms(text, language, values=values, currency=currency,
+                          engines=[engine])[engine]
 
     def forms(self, text: str, language: str, *, values: Mapping[str, Value] | None = None,
               currency: str = "TWD", engines: Iterable[str] = ENGINES) -> dict[str, str]:
-        """The spoken form of ``text`` for each engine."""
-        return {engine: self.spoken(text, language, engine, values=values, currency=currency)
-                for engine in engines}
+        """The spoken form of ``text`` for each engine (the numbers are read once; each engine
+        then gets its own lexicon)."""
+        words = self._leftovers(self._values(text, language, values or {}, currency), language,
+                                currency)
+        return {engine: self.lexicon(language, engine).apply(words) for engine in engines}
 
     # --- internals ---------------------------------------------------------------------------
     @staticmethod
