@@ -155,6 +155,47 @@ def test_missing_folder_is_a_problem_not_a_crash(tmp_path):
     assert library.problems
 
 
+HOTLINE_BROKEN = [
+    pytest.param('"Tap Scan."', '"Tap Scan, or call 165."', [
+        'payment/sample.toml: step 2: text[1]: has the hotline 165 typed in; add it to [values] '
+        'as hotline = { phone = "165" } and write {hotline}'], id="hotline-in-text"),
+    pytest.param('hint = "Look for the word Scan."', 'hint = "Unsure? Dial 1955."', [
+        'payment/sample.toml: step 2: hint: has the hotline 1955 typed in; add it to [values] '
+        'as hotline = { phone = "1955" } and write {hotline}'], id="hotline-in-hint"),
+    pytest.param('price = { money = 120 }', 'price = { money = 120 }\nhotline = { phone = 165 }',
+                 ['payment/sample.toml: values.hotline: phone must look like phone = "165"'],
+                 id="phone-not-a-string"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), HOTLINE_BROKEN)
+def test_a_bare_hotline_number_is_refused(tmp_path, old, new, expected):
+    assert old in VALID_LESSON
+    assert check(tmp_path, VALID_LESSON.replace(old, new, 1)) == expected
+
+
+def test_a_phone_value_is_accepted_and_shown_as_dialled(tmp_path):
+    from kiosk.i18n import fill
+    from kiosk.lessons.model import Value
+
+    lesson = VALID_LESSON.replace('price = { money = 120 }',
+                                  'price = { money = 120 }\nhotline = { phone = "165" }', 1)
+    lesson = lesson.replace('"Tap Scan."', '"Tap Scan, or call {hotline}."', 1)
+    assert check(tmp_path, lesson) == []
+    for language in ("zh_Hant_TW", "en", "vi", "id"):
+        assert fill("Call {hotline}.", {"hotline": Value("phone", "165")},
+                    locale=language) == "Call 165."
+
+
+def test_no_shipped_lesson_types_a_hotline_into_a_sentence():
+    """Every lesson that names 165 or 1955 does it through a phone value."""
+    library = load_library(LESSONS, IMAGES)
+    phones = {(lesson_id, v.value) for lesson_id, lesson in library.lessons.items()
+              for v in lesson.values.values() if v.type == "phone"}
+    assert {("refuse-scam-request", "165"), ("refuse-scam-request", "1955"),
+            ("fake-bank-government-messages", "165"), ("video-visit", "165")} <= phones
+
+
 # --- style warnings (kiosk/lessons/style.py): the lesson loads, the author is told -----------
 
 def _lesson_from(tmp_path: Path, text: str):

@@ -168,6 +168,10 @@ def _format_value(value: Value, *, locale: str, currency: str) -> str:
     if value.type == "time":
         assert isinstance(value.value, dt.time)
         return format_time(value.value, format="short", locale=locale)
+    if value.type == "phone" and isinstance(raw, str):
+        # Written as people dial it, in every language: Taiwan's hotlines are three or four
+        # digits, and grouping them like an amount ("1,955") would mislead.
+        return raw
     raise ValueError(f"unknown value type {value.type!r}")
 
 
