@@ -83,6 +83,12 @@ BROKEN = [
     pytest.param('text = ["Well done."]', 'text = ["One.", "Two.", "Three.", "Four."]', [
         "payment/sample.toml: step 6: text: has 4 sentences; use at most 3 a step"],
         id="too-many-sentences"),
+    pytest.param('target = "scan"', 'target = "scan"\nleads_to = "camera"', [
+        "payment/sample.toml: step 2: leads_to: no screen named 'camera' (screens: home)"],
+        id="leads-to-unknown-screen"),
+    pytest.param('answer = "real"', 'answer = "real"\nleads_to = "home"', [
+        "payment/sample.toml: step 5: leads_to: only a tap step can lead to another screen"],
+        id="leads-to-not-on-a-tap-step"),
 ]
 
 
@@ -153,3 +159,8 @@ def test_missing_folder_is_a_problem_not_a_crash(tmp_path):
     library = load_library(tmp_path / "nowhere", IMAGES)
     assert library.lessons == {}
     assert library.problems
+
+
+def test_a_tap_step_leads_to_a_screen(tmp_path):
+    text = VALID_LESSON.replace('target = "scan"', 'target = "scan"\nleads_to = "home"', 1)
+    assert check(tmp_path, text) == []

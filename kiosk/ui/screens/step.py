@@ -188,9 +188,12 @@ class StepScreen(KioskScreen):
             self.ids.phone.mark_signs([sign.element for sign in feedback.signs])
 
     def on_phone_tap(self, element_id: str | None) -> None:
-        feedback = self.player.tap(element_id)
-        if feedback is not None:
-            self._show(feedback)
+        feedback = self.player.tap(element_id)  # every tap on the phone gets an answer
+        if feedback.screen is not None:
+            # The right tap moves the phone on, as a real one would (the lesson's leads_to).
+            self.ids.phone.show(feedback.screen, self.player.text,
+                                self.app.settings.images_dir, self.app.language)
+        self._show(feedback)
 
     def _show(self, feedback: Feedback) -> None:
         self.feedback_kind = feedback.kind
