@@ -105,6 +105,8 @@ class LessonPlayer:
         step = self.step
         if step.help:
             return self.text(step.help)
+        if step.kind == "order" and self.picked:
+            return self.order_hint
         if step.hint and step.kind in ("tap", "order"):
             return self.text(step.hint)
         return _(GENERIC_HELP[step.kind])
@@ -126,6 +128,16 @@ class LessonPlayer:
         while items == sorted(items) and len(items) > 1:
             shuffler.shuffle(items)
         return items
+
+    @property
+    def order_hint(self) -> str:
+        """An order step's hint for where the learner is: the lesson's own (it is about the
+        first item: "Start with the camera.") until the first item is placed, then what comes
+        after the last one placed (issue 15: the first hint stayed after the camera was)."""
+        if not self.picked:
+            return self.text(self.step.hint)
+        done = self.text(self.step.items[self.picked[-1]])
+        return _("Not that one yet. You have done: {item} What comes next?").format(item=done)
 
     @property
     def is_last(self) -> bool:
@@ -159,7 +171,7 @@ class LessonPlayer:
             return None
         expected = len(self.picked)
         if item != expected:
-            return self._record(False, Feedback("hint", self.text(self.step.hint)))
+            return self._record(False, Feedback("hint", self.order_hint))
         self.picked.append(item)
         if len(self.picked) < len(self.step.items):
             feedback = Feedback("right", _("Yes. What comes next?"))

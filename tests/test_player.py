@@ -164,3 +164,17 @@ def test_a_tap_step_without_leads_to_keeps_its_screen(player):
     index = next(i for i, s in enumerate(LESSON.steps) if s.kind == "tap" and not s.leads_to)
     player._show(index)
     assert player.tap(player.step.target).screen is None
+
+
+def test_the_order_hint_moves_on_once_the_first_item_is_placed(player):
+    player._show(step_index("order"))
+    step = player.step
+    first_hint = "Start with the camera. Tapping Pay always comes last."
+    assert player.pick(3).text == first_hint and player.help_text == first_hint
+    assert player.pick(0).right  # the camera item is placed
+    later = player.pick(3)
+    assert later.kind == "hint" and "camera" not in later.text.split(":")[0]
+    assert later.text == ("Not that one yet. You have done: Tap Scan and point the camera at "
+                          "the code. What comes next?")
+    assert player.help_text == later.text  # "I need help" says the same, not the first hint
+    assert step.items[0] in later.text
