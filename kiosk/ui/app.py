@@ -247,7 +247,8 @@ class KioskApp(App):
         self._arm_idle()
         if self.root.current == "step" and self.player is not None:
             # "Listen again" reads the step again, not the question.
-            self.narrator.open(player_narration(self.player), self.language, autoplay=False)
+            self.narrator.open(player_narration(self.player), self.player.text_language,
+                               autoplay=False)
 
     def _walked_away(self) -> None:
         """Nobody answered: every answer is already saved; clear the screen for the next

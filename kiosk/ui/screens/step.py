@@ -97,7 +97,7 @@ class StepScreen(KioskScreen):
         self._build_answers()
         self._update_buttons()
         self._fit_trigger()
-        app.narrator.open(player_narration(player), player.language)
+        app.narrator.open(player_narration(player), player.text_language)
         Clock.schedule_once(self._prepare_next, 0)  # next frame: this step is on screen by then
 
     def _prepare_next(self, *_: object) -> None:
