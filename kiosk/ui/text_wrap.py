@@ -32,6 +32,8 @@ class BreakingLabel(CoreLabel):  # type: ignore[misc, valid-type]
             return super().render(real)
         padding = self.options.get("padding") or (0, 0, 0, 0)
         room = width - padding[0] - padding[2]
+        if room <= 0:  # not laid out yet: nothing to wrap to
+            return super().render(real)
         options = self.options
         key = (text, room, options.get("font_size"), options.get("font_name"),
                options.get("bold"), options.get("italic"), options.get("font_features"))
