@@ -22,7 +22,7 @@ from typing import Literal
 
 from kiosk.i18n import N_, _, fill, translations_for
 from kiosk.i18n.coverage import lesson_translator, text_language
-from kiosk.lessons.model import Lesson, Sign, Step
+from kiosk.lessons.model import Lesson, PhoneScreen, Sign, Step
 from kiosk.progress import LessonProgress, ProgressStore, StorageError
 
 GENERIC_HELP = {
@@ -32,6 +32,15 @@ GENERIC_HELP = {
     "order": N_("Tap the sentences in the order you would do them. Start with the first."),
     "spot": N_("Look closely at the phone. Then tap It is real or It is fake."),
 }
+# A tap on the practice phone when the step asks for something else: like a real phone, it always
+# answers, kindly, and says where the answer is instead (issue 15: a silent phone looked broken).
+NOT_THIS_YET = {
+    "explain": N_("Not this one yet. Read the words, then tap Next."),
+    "choice": N_("Not this one yet. Choose one of the answers under the words."),
+    "order": N_("Not this one yet. Tap the sentences in the order you would do them."),
+    "spot": N_("Not this one yet. Look closely, then tap It is real or It is fake."),
+}
+ALREADY_DONE = N_("You have done this step. Tap Next when you are ready.")
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,7 @@ class Feedback:
     text: str
     point_at: str = ""  # an element id on the phone to draw attention to
     signs: tuple[Sign, ...] = ()
+    screen: PhoneScreen | None = None  # the phone moves to this screen (a tap step's leads_to)
 
     @property
     def right(self) -> bool:
@@ -104,6 +114,8 @@ class LessonPlayer:
         step = self.step
         if step.help:
             return self.text(step.help)
+        if step.kind == "order" and self.picked:
+            return self.order_hint
         if step.hint and step.kind in ("tap", "order"):
             return self.text(step.hint)
         return _(GENERIC_HELP[step.kind])
@@ -127,18 +139,32 @@ class LessonPlayer:
         return items
 
     @property
+    def order_hint(self) -> str:
+        """An order step's hint for where the learner is: the lesson's own (it is about the
+        first item: "Start with the camera.") until the first item is placed, then what comes
+        after the last one placed (issue 15: the first hint stayed after the camera was)."""
+        if not self.picked:
+            return self.text(self.step.hint)
+        done = self.text(self.step.items[self.picked[-1]])
+        return _("Not that one yet. You have done: {item} What comes next?").format(item=done)
+
+    @property
     def is_last(self) -> bool:
         return self.index == self.lesson.step_count - 1
 
     # --- what the learner does ---------------------------------------------------------------
-    def tap(self, element_id: str | None) -> Feedback | None:
-        """A tap on the practice phone (``None``: on the phone but on no element)."""
+    def tap(self, element_id: str | None) -> Feedback:
+        """A tap on the practice phone (``None``: on the phone but on no element). Every tap gets
+        an answer; only a tap step's taps count as answers. The others are not saved and leave
+        ``last_feedback`` (what the learner achieved on this step) as it was."""
         step = self.step
-        if step.kind != "tap" or self.solved_here:
-            return None
+        if self.solved_here:
+            return Feedback("right", _(ALREADY_DONE))
+        if step.kind != "tap":
+            return Feedback("hint", _(NOT_THIS_YET[step.kind]))
         if element_id == step.target:
             return self._record(True, Feedback("right", self.text(step.praise) if step.praise
-                                               else _("Well done.")))
+                                               else _("Well done."), screen=step.leads_to))
         return self._record(False, Feedback("hint", self.text(step.hint), point_at=step.target))
 
     def choose(self, option: int) -> Feedback | None:
@@ -154,7 +180,7 @@ class LessonPlayer:
             return None
         expected = len(self.picked)
         if item != expected:
-            return self._record(False, Feedback("hint", self.text(self.step.hint)))
+            return self._record(False, Feedback("hint", self.order_hint))
         self.picked.append(item)
         if len(self.picked) < len(self.step.items):
             feedback = Feedback("right", _("Yes. What comes next?"))

@@ -193,7 +193,14 @@ V3 = """
             WHERE resolved_at IS NULL
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3]
+# V4: how a help request was closed: 'helped' (a volunteer tapped "Helped") or 'left' (the learner
+# left before anyone came: "I have finished", sign out or the idle timeout). A request still open
+# must mean someone is at the kiosk waiting (issue 15).
+V4 = """
+        ALTER TABLE help_requests ADD COLUMN closed_because TEXT
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

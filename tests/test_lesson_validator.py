@@ -83,6 +83,12 @@ BROKEN = [
     pytest.param('text = ["Well done."]', 'text = ["One.", "Two.", "Three.", "Four."]', [
         "payment/sample.toml: step 6: text: has 4 sentences; use at most 3 a step"],
         id="too-many-sentences"),
+    pytest.param('target = "scan"', 'target = "scan"\nleads_to = "camera"', [
+        "payment/sample.toml: step 2: leads_to: no screen named 'camera' (screens: home)"],
+        id="leads-to-unknown-screen"),
+    pytest.param('answer = "real"', 'answer = "real"\nleads_to = "home"', [
+        "payment/sample.toml: step 5: leads_to: only a tap step can lead to another screen"],
+        id="leads-to-not-on-a-tap-step"),
 ]
 
 
@@ -194,6 +200,11 @@ def test_no_shipped_lesson_types_a_hotline_into_a_sentence():
               for v in lesson.values.values() if v.type == "phone"}
     assert {("refuse-scam-request", "165"), ("refuse-scam-request", "1955"),
             ("fake-bank-government-messages", "165"), ("video-visit", "165")} <= phones
+
+
+def test_a_tap_step_leads_to_a_screen(tmp_path):
+    text = VALID_LESSON.replace('target = "scan"', 'target = "scan"\nleads_to = "home"', 1)
+    assert check(tmp_path, text) == []
 
 
 # --- style warnings (kiosk/lessons/style.py): the lesson loads, the author is told -----------

@@ -39,7 +39,7 @@ def test_explain_step_moves_on_with_next(player, store):
     assert store.progress(player.learner_id, LESSON.id).step == 1
 
 
-def test_wrong_tap_gives_the_hint_and_points_at_the_target(player):
+def test_wrong_tap_gives_the_hint_and_points_at_the_target(player, store):
     player.next()
     step = player.step
     assert step.kind == "tap"
@@ -52,7 +52,13 @@ def test_wrong_tap_gives_the_hint_and_points_at_the_target(player):
     right = player.tap("scan")
     assert right.right and right.text == "Well done. The camera is now open."
     assert player.answered
-    assert player.tap("receive") is None  # once solved, further taps change nothing
+    assert right.screen is not None and right.screen.name == "camera"  # the phone moves on
+    attempts = store.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
+    # Once solved, a tap still gets an answer, but changes nothing and is not saved.
+    again = player.tap("receive")
+    assert again.text == "You have done this step. Tap Next when you are ready."
+    assert store.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == attempts
+    assert player.last_feedback == right
 
 
 def test_next_is_refused_until_a_practice_step_is_solved(player):
@@ -137,3 +143,38 @@ def test_help_text_for_every_step_kind():
             assert "{" not in player.help_text
             for sentence in player.sentences:
                 assert "{" not in sentence, (lesson.id, index, sentence)
+
+
+@pytest.mark.parametrize("kind", ["explain", "choice", "spot"])
+def test_a_tap_on_the_phone_on_any_step_gets_a_kind_answer(store, kind):
+    lesson, index = next((lesson, i) for lesson in LIBRARY.lessons.values()
+                         for i, s in enumerate(lesson.steps) if s.kind == kind and s.screen)
+    learner = store.new_guest()
+    player = LessonPlayer.begin(store, lesson, learner, language="en")
+    player._show(index)
+    for element in (*(e.id for e in player.step.screen.elements), None):
+        feedback = player.tap(element)
+        assert feedback.kind == "hint" and feedback.text.startswith("Not this one yet.")
+        assert feedback.screen is None and not feedback.point_at
+    assert store.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 0  # not answers
+    assert player.last_feedback is None
+
+
+def test_a_tap_step_without_leads_to_keeps_its_screen(player):
+    index = next(i for i, s in enumerate(LESSON.steps) if s.kind == "tap" and not s.leads_to)
+    player._show(index)
+    assert player.tap(player.step.target).screen is None
+
+
+def test_the_order_hint_moves_on_once_the_first_item_is_placed(player):
+    player._show(step_index("order"))
+    step = player.step
+    first_hint = "Start with the camera. Tapping Pay always comes last."
+    assert player.pick(3).text == first_hint and player.help_text == first_hint
+    assert player.pick(0).right  # the camera item is placed
+    later = player.pick(3)
+    assert later.kind == "hint" and "camera" not in later.text.split(":")[0]
+    assert later.text == ("Not that one yet. You have done: Tap Scan and point the camera at "
+                          "the code. What comes next?")
+    assert player.help_text == later.text  # "I need help" says the same, not the first hint
+    assert step.items[0] in later.text

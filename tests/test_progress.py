@@ -191,7 +191,7 @@ def test_a_v2_file_migrates_to_v3_and_keeps_everything(tmp_path):
     store = ProgressStore.open(path)
     try:
         assert store.notices == []
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
         after = {t: sorted(store.db.execute(f"SELECT * FROM {t}").fetchall()) for t in tables}
         assert after == before
         for table in ("profiles", "pin_failures", "help_requests"):

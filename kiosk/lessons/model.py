@@ -86,7 +86,8 @@ class Step:
     ``kind`` decides which of the optional fields matter:
 
     - ``explain``: ``text`` and optionally ``picture`` or ``screen``.
-    - ``tap``: ``screen`` and the ``target`` element to tap; ``hint`` after a wrong tap.
+    - ``tap``: ``screen`` and the ``target`` element to tap; ``hint`` after a wrong tap;
+      optionally ``leads_to``, the screen the phone moves to after the right tap.
     - ``choice``: ``options``, at least one correct, each with its own feedback.
     - ``order``: ``items`` in the right order (shown shuffled); ``hint`` after a wrong pick.
     - ``spot``: a ``screen`` to judge, ``answer`` real or fake, ``signs`` revealed afterwards.
@@ -104,6 +105,7 @@ class Step:
     items: tuple[str, ...] = ()
     answer: str = ""
     signs: tuple[Sign, ...] = ()
+    leads_to: PhoneScreen | None = None  # tap steps: the phone's next screen after the right tap
 
     @property
     def is_practice(self) -> bool:

@@ -277,8 +277,25 @@ class _Checker:
             items=self.items(raw, number) if kind == "order" else (),
             answer=self.answer(raw, number) if kind == "spot" else "",
             signs=self.signs(raw, screen, number) if kind == "spot" else (),
+            leads_to=self.leads_to(raw, kind, screens, declared_screens, number),
         )
         return step
+
+    def leads_to(self, raw: dict[str, Any], kind: str, screens: dict[str, PhoneScreen],
+                 declared_screens: set[str], number: int) -> PhoneScreen | None:
+        """A tap step's ``leads_to``: the screen a real phone would show after the right tap."""
+        name = raw.get("leads_to")
+        if name is None:
+            return None
+        if kind != "tap":
+            self.add("leads_to", "only a tap step can lead to another screen", number)
+            return None
+        if name not in screens:
+            if name not in declared_screens:
+                known = ", ".join(sorted(declared_screens)) or "none"
+                self.add("leads_to", f"no screen named '{name}' (screens: {known})", number)
+            return None
+        return screens[name]
 
     def target(self, raw: dict[str, Any], screen: PhoneScreen | None, number: int) -> str:
         target = raw.get("target")

@@ -21,7 +21,7 @@ from kivy.core.window import Window
 from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, StringProperty
 
 from kiosk.config import Settings
-from kiosk.help_requests import ask_for_help
+from kiosk.help_requests import ask_for_help, learner_left
 from kiosk.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
@@ -430,6 +430,10 @@ class KioskApp(App):
 
     def leave(self) -> None:
         """The learner is finished: forget the screen so the next person sees nothing of it."""
+        if self.learner_id:
+            # Nobody is left to help: their request must not keep a volunteer looking for them.
+            learner_id = self.learner_id
+            self._save(lambda: learner_left(self.store, learner_id))
         self._save(self.store.end_session)
         self._close_popups()
         self.narrator.stop()

@@ -14,7 +14,8 @@ PROFILE_SCREENS = [("start", ""), ("privacy", ""), ("pictures", "new"), ("pictur
                    ("pin", "new"), ("pin", "sign_in"), ("pin", "volunteer")]
 VOLUNTEER_SCREENS = [("volunteer", "today"), ("volunteer", "learners"), ("volunteer", "help"),
                      ("volunteer", "problems"), ("volunteer", "sync"), ("settings", "")]
-POPUPS = [("popup", "help"), ("popup", "display"), ("popup", "delete"), ("popup", "idle")]
+POPUPS = [("popup", "help"), ("popup", "display"), ("popup", "delete"), ("popup", "idle"),
+          ("popup", "language")]
 
 
 def open_screen(app: Any, screen: str, subject: str = "", index: int = 0) -> Any:
@@ -80,6 +81,10 @@ def _open_popup(app: Any, which: str) -> Any:
             from kiosk.ui.widgets.display import DisplayPicker
 
             DisplayPicker().open(animation=False)
+        elif which == "language":
+            from kiosk.ui.widgets.language import LanguagePicker
+
+            LanguagePicker().open(animation=False)
         else:
             app._ask_still_there()
     return next(w for w in Window.children if isinstance(w, ModalView))

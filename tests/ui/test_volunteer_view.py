@@ -24,6 +24,14 @@ def open_volunteer_view(kiosk, *, first_time: bool = False) -> None:
     assert kiosk.screen_name == "volunteer"
 
 
+def ask_a_volunteer(kiosk) -> None:
+    kiosk.tap("I need help")
+    assert kiosk.shows("It is fine to ask")
+    kiosk.tap("Ask a volunteer to come")
+    assert kiosk.shows("A volunteer has been told")
+    kiosk.tap("Back to the lesson")
+
+
 def test_i_need_help_answers_calmly_and_flags_the_volunteers(kiosk):
     kiosk.open_lesson(steps=1)
     kiosk.tap("I need help")
@@ -33,11 +41,20 @@ def test_i_need_help_answers_calmly_and_flags_the_volunteers(kiosk):
     assert "volunteer has been told" in kiosk.app.narrator._text  # also spoken
     kiosk.tap("Back to the lesson")
     assert kiosk.shows("Step 2 of 9")  # the learner's place is kept
-    kiosk.tap("I need help")
-    kiosk.tap("Ask a volunteer to come")  # asking twice is one request
-    kiosk.tap("Back to the lesson")
-    kiosk.app.leave()
+    ask_a_volunteer(kiosk)  # asking twice is one request
+    from kiosk.help_requests import open_requests
 
+    assert len(open_requests(kiosk.app.store)) == 1
+
+
+def test_a_volunteer_marks_a_waiting_request_helped(kiosk):
+    # The kiosk restarted while someone waited (their session never ended): the request waits.
+    from kiosk.help_requests import ask_for_help
+
+    store = kiosk.app.store
+    learner = store.new_guest()
+    store.start_session(learner)
+    ask_for_help(store, learner, lesson_id="pay-shop-qr", step=1, screen="step")
     open_volunteer_view(kiosk, first_time=True)
     assert kiosk.shows("Help requests (1)")
     kiosk.tap("Help requests (1)")
@@ -46,6 +63,44 @@ def test_i_need_help_answers_calmly_and_flags_the_volunteers(kiosk):
     kiosk.tap("Helped")
     assert kiosk.shows("Nobody is waiting for help.")
     assert kiosk.shows("Help requests (0)")
+
+
+def test_a_request_closes_when_the_learner_finishes(kiosk):
+    kiosk.open_lesson(steps=1)
+    ask_a_volunteer(kiosk)
+    # Then, tired of waiting, they go: back to the start of the lesson, out to the topics, and
+    # "I have finished".
+    kiosk.tap("Back")
+    kiosk.tap("Back")
+    kiosk.tap("Back to topics")
+    kiosk.tap("I have finished")
+    assert kiosk.screen_name == "welcome"
+    open_volunteer_view(kiosk, first_time=True)
+    assert kiosk.shows("Help requests (0)")  # nobody to walk over to
+    kiosk.tap("Help requests (0)")
+    assert kiosk.shows("Nobody is waiting for help.")
+    assert kiosk.shows("Left before a volunteer came (today)")
+    assert kiosk.shows("Guest  ·  Pay a shop with a QR code, step 2  ·  left at")
+    assert not kiosk.shows("Helped")  # nothing to mark: they have gone
+
+
+def test_a_request_closes_when_the_learner_walks_away(make_kiosk, tmp_path):
+    from dataclasses import replace
+
+    from kiosk.config import load_settings
+
+    settings = load_settings(environ={"KIOSK_HOME": str(tmp_path / "home"),
+                                      "KIOSK_LANGUAGE": "en"})
+    kiosk = make_kiosk(replace(settings, idle_timeout=2, idle_countdown=1))
+    kiosk.open_lesson(steps=1)
+    ask_a_volunteer(kiosk)
+    kiosk.wait_until(lambda: kiosk.screen_name == "welcome", seconds=20)  # nobody touches
+    kiosk.app.settings = replace(kiosk.app.settings, idle_timeout=120)  # the volunteer reads
+    open_volunteer_view(kiosk, first_time=True)
+    assert kiosk.shows("Help requests (0)")
+    kiosk.tap("Help requests (0)")
+    assert kiosk.shows("Nobody is waiting for help.")
+    assert kiosk.shows("Pay a shop with a QR code, step 2  ·  left at")
 
 
 def test_i_need_help_can_just_show_the_hint(kiosk):

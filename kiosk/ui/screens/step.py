@@ -14,7 +14,7 @@ from kiosk.player import Feedback, LessonPlayer
 from kiosk.speech.narration import feedback_narration, player_narration
 from kiosk.ui.screens.base import KioskScreen, TextFitter, load_kv
 from kiosk.ui.theme import TEXT_SCALES
-from kiosk.ui.widgets.common import BigButton, Body
+from kiosk.ui.widgets.common import BigButton, Body, even_rows, stop_even_rows
 from kiosk.ui.widgets.phone import PhoneView  # noqa: F401  (registers it for step.kv)
 
 load_kv(__file__)
@@ -58,6 +58,7 @@ class StepScreen(KioskScreen):
         button.style = "secondary"
         button.compact = True
         button.disabled = False
+        stop_even_rows(button)
         self.ids.answers.add_widget(button)
         return button  # type: ignore[no-any-return]
 
@@ -150,6 +151,8 @@ class StepScreen(KioskScreen):
             labels = (("real", _("It is real")), ("fake", _("It is fake")))
             for position, (answer, label) in enumerate(labels):
                 self._answer_button(position, label).spot_answer = answer
+        if answers.cols > 1:  # side by side: one height a row, never ragged
+            even_rows(list(reversed(answers.children)), answers.cols)
 
     def _choose(self, button: BigButton) -> None:
         if self.player.solved_here:
@@ -188,9 +191,12 @@ class StepScreen(KioskScreen):
             self.ids.phone.mark_signs([sign.element for sign in feedback.signs])
 
     def on_phone_tap(self, element_id: str | None) -> None:
-        feedback = self.player.tap(element_id)
-        if feedback is not None:
-            self._show(feedback)
+        feedback = self.player.tap(element_id)  # every tap on the phone gets an answer
+        if feedback.screen is not None:
+            # The right tap moves the phone on, as a real one would (the lesson's leads_to).
+            self.ids.phone.show(feedback.screen, self.player.text,
+                                self.app.settings.images_dir, self.app.language)
+        self._show(feedback)
 
     def _show(self, feedback: Feedback) -> None:
         self.feedback_kind = feedback.kind
