@@ -48,6 +48,11 @@ class StorageError(Exception):
     """Progress could not be saved. ``str()`` is a message a volunteer can act on."""
 
 
+class DamagedStore(StorageError):
+    """The file is damaged and the caller asked not to move it aside; ``str()`` is SQLite's
+    own words for the damage."""
+
+
 # Each migration takes the schema from version N-1 to N and runs inside one transaction together
 # with the ``user_version`` bump. Append only; never edit a shipped migration. They are plain SQL
 # because sqlite-utils' table helpers commit on their own, which would split a migration in two.
@@ -193,7 +198,23 @@ V3 = """
             WHERE resolved_at IS NULL
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3]
+# V4: the store's sync *epoch* (docs/SYNC.md "A replaced progress store"). Counter revisions count
+# up within one store; a store started afresh after damage begins again at revision 1, so the
+# server keys every counter by (kiosk, epoch, day, lesson, version, language) and adds epochs up.
+# A fresh store gets a random epoch. A store already in use keeps '' — the server filed its
+# figures under '' before epochs existed, and a new epoch would count them twice. Each queued
+# batch keeps the epoch it was built under, so batches recovered from a damaged file go out
+# under their own store's epoch even when its sync_state cannot be read.
+V4 = """
+        ALTER TABLE outbox_batches ADD COLUMN epoch TEXT NOT NULL DEFAULT '';
+        INSERT INTO sync_state (key, value)
+            SELECT 'sync.epoch', lower(hex(randomblob(16)))
+            WHERE NOT EXISTS (SELECT 1 FROM sync_counters)
+              AND NOT EXISTS (SELECT 1 FROM outbox_batches)
+              AND NOT EXISTS (SELECT 1 FROM sync_state WHERE key = 'sync.last_success')
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -250,8 +271,12 @@ class ProgressStore:
 
     # --- opening -----------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: Path, *, clock: Clock = utc_now) -> ProgressStore:
-        """Open (or create) the store. A damaged file is moved aside and a fresh one started."""
+    def open(cls, path: Path, *, clock: Clock = utc_now,
+             move_damaged: bool = True) -> ProgressStore:
+        """Open (or create) the store. A damaged file is moved aside and a fresh one started.
+
+        ``move_damaged=False`` is for commands that only look (``sync status``): a damaged file
+        raises :class:`DamagedStore` and stays exactly where it is."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -267,6 +292,8 @@ class ProgressStore:
         except sqlite3.DatabaseError as exc:
             with suppress(Exception):
                 db.conn.close()
+            if not move_damaged:
+                raise DamagedStore(str(exc)) from exc
             moved = _move_aside(path, clock())
             message = _("The progress file could not be read ({error}). It was moved to "
                         "{path} and a new one was started. Learners' earlier progress is in "
