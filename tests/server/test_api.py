@@ -202,6 +202,8 @@ def _raw(ctx: Ctx, body: bytes) -> httpx.Response:
 
 BAD_REQUESTS: list[tuple[str, Callable[[Ctx], Callable[[], httpx.Response]], int, list[str]]] = [
     ("malformed JSON", _now(lambda c: _raw(c, b'{"batch_id": "')), 400, ["malformed_json"]),
+    ("nested thousands deep", _now(lambda c: _raw(c, b"[" * 100_000 + b"]" * 100_000)), 400,
+     ["malformed_json"]),
     ("wrong types", _now(lambda c: _raw(c, body_of(batch(c.kiosk.id, [item(
         starts="7", lesson_version=1.5, language=5)])))), 422,
      ["int_type", "int_type", "literal_error"]),

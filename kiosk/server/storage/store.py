@@ -231,6 +231,11 @@ class Store:
             return IngestResult("duplicate", str(batch.batch_id), len(batch.items), 0)
         return IngestResult("accepted", str(batch.batch_id), len(batch.items), applied)
 
+    def has_batch(self, kiosk_id: str, batch_id: str) -> bool:
+        """This kiosk's batch with this id is stored (a second import of a bundle)."""
+        return self._one("SELECT 1 AS found FROM batches WHERE kiosk_id = ? AND batch_id = ?",
+                         [kiosk_id, batch_id]) is not None
+
     # --- reading for reports -------------------------------------------------------------------
     def cube(self, *, first_week: str, last_week: str, centre_id: str | None = None,
              language: str | None = None) -> list[Row]:
