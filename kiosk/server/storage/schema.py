@@ -42,6 +42,11 @@ CREATE TABLE IF NOT EXISTS managers (
     password_hash TEXT NOT NULL,           -- scrypt, see kiosk.server.passwords
     created_day TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS manager_sessions (
+    token_hash TEXT PRIMARY KEY,           -- sha256 of the session's random id, never the id
+    email TEXT NOT NULL,
+    expires_at BIGINT NOT NULL             -- logging out deletes the row: the cookie then fails
+);
 CREATE TABLE IF NOT EXISTS batches (
     kiosk_id TEXT NOT NULL REFERENCES kiosks(id),
     batch_id TEXT NOT NULL,                -- unique per kiosk only: see migration 2
@@ -125,5 +130,5 @@ ALTER TABLE batches_v2 RENAME TO batches
 STATEMENTS = list(split_script(DDL))
 MIGRATIONS = [list(split_script(MIGRATION_2))]
 assert len(MIGRATIONS) == SCHEMA_VERSION - 1
-TABLES = ("meta", "centres", "kiosks", "enrolment_codes", "managers", "batches", "nonces",
-          "counters")
+TABLES = ("meta", "centres", "kiosks", "enrolment_codes", "managers", "manager_sessions",
+          "batches", "nonces", "counters")

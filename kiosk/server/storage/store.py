@@ -200,6 +200,21 @@ class Store:
         row = self._one("SELECT COUNT(*) AS n FROM managers", [])
         return int(row["n"]) if row else 0
 
+    def start_manager_session(self, token_hash: str, email: str, *, expires_at: int,
+                              now: float) -> None:
+        with self.backend.transaction() as tx:
+            tx.execute("DELETE FROM manager_sessions WHERE expires_at <= ?", [int(now)])
+            tx.execute("INSERT INTO manager_sessions (token_hash, email, expires_at) "
+                       "VALUES (?, ?, ?)", [token_hash, email, expires_at])
+
+    def manager_session_alive(self, token_hash: str, email: str, *, now: float) -> bool:
+        return self._one("SELECT 1 AS alive FROM manager_sessions WHERE token_hash = ? AND "
+                         "email = ? AND expires_at > ?", [token_hash, email, int(now)]) is not None
+
+    def end_manager_session(self, token_hash: str) -> None:
+        with self.backend.transaction() as tx:
+            tx.execute("DELETE FROM manager_sessions WHERE token_hash = ?", [token_hash])
+
     # --- ingestion -----------------------------------------------------------------------------
     def ingest(self, batch: Batch, *, nonce: str, now: float) -> IngestResult:
         """Apply one verified batch in one transaction.
