@@ -33,6 +33,7 @@ from typing import Any
 
 import sqlite_utils
 
+from kiosk.files import private_file
 from kiosk.i18n import _
 
 log = logging.getLogger(__name__)
@@ -278,7 +279,9 @@ class ProgressStore:
         ``move_damaged=False`` is for commands that only look (``sync status``): a damaged file
         raises :class:`DamagedStore` and stays exactly where it is."""
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            # Learners' progress and PIN hashes: owner only (0600, new folders 0700), whatever
+            # the umask of whoever runs the kiosk or its CLI.
+            private_file(path)
         except OSError as exc:
             raise StorageError(_storage_message(exc)) from exc
         notices: list[str] = []
@@ -301,6 +304,7 @@ class ProgressStore:
                             error=exc, path=moved)
             log.error(message)
             notices.append(message)
+            private_file(path)  # the fresh file too
             db = _connect(path)
             _migrate(db)
         return cls(db, path, clock=clock, notices=notices)
