@@ -29,7 +29,7 @@ from kiosk.sync.client import (
     load_credentials,
 )
 from kiosk.sync.outbox import Outbox
-from kiosk.sync.salvage import Found, inspect, pending_files, salvage_all
+from kiosk.sync.salvage import Found, inspect, losses, pending_files, salvage_all
 
 
 def _open(settings: Settings) -> ProgressStore:
@@ -100,7 +100,8 @@ def status_command(settings: Settings) -> int:
     except DamagedStore as exc:
         print(f"The progress file {path} is damaged ({exc}). Nothing was moved. When the kiosk "
               "next starts, or on python -m kiosk sync now, it is moved aside, a new one is "
-              "started, and the figures still waiting in it are sent.", file=sys.stderr)
+              "started, and whatever can still be read of the figures waiting in it is sent.",
+              file=sys.stderr)
         print(_found_text(inspect(path)).replace("Damaged progress file", "In"),
               file=sys.stderr)
         return 1
@@ -112,6 +113,7 @@ def status_command(settings: Settings) -> int:
         outbox.refresh_and_build()
         status = outbox.status()
         damaged = [inspect(p) for p in pending_files(store)]
+        lost = losses(store)
     finally:
         store.close()
     unsent = sum(f.items for f in damaged) + sum(f.lost_batches for f in damaged) + sum(
@@ -126,12 +128,18 @@ def status_command(settings: Settings) -> int:
         exported = f", {status.exported} of them exported to USB" if status.exported else ""
         print(f"Waiting to send: {status.pending} batch(es), {status.pending_items} figure(s), "
               f"the oldest queued {status.oldest_pending}{exported}")
-    elif not unsent:
+    elif not unsent and not lost:
         print("Waiting to send: nothing; everything has reached the server.")
+    elif not unsent:
+        print("Waiting to send: nothing that can still be read (but see below).")
     else:
         print("Waiting to send: nothing in the progress file (but see the damaged file below).")
     for found in damaged:
         print(_found_text(found))
+    for name, error in lost:
+        print(f"Damaged progress file {name}: part of it could not be read ({error}); figures "
+              "in that part that had not been sent are lost. Keep the file for the technical "
+              "contact.")
     print(f"Last successful upload: {status.last_success or 'never'}")
     if status.blocked:
         print(f"Uploads stopped: {status.blocked}")
@@ -180,11 +188,15 @@ def salvage_command(settings: Settings) -> int:
         print("No damaged progress file is waiting to be recovered.")
     failed = False
     for salvaged in done:
-        print(f"{salvaged.path}: queued {salvaged.batches} batch(es), {salvaged.items} "
-              f"figure(s); they are sent with the next sync.")
+        if salvaged.batches:
+            print(f"{salvaged.path}: queued {salvaged.batches} batch(es), {salvaged.items} "
+                  f"figure(s); they are sent with the next sync.")
+        else:
+            print(f"{salvaged.path}: nothing that can be read was waiting to be sent.")
         if salvaged.error:
-            failed = failed or not salvaged.batches
-            print(f"  Part of it could not be read: {salvaged.error}")
+            failed = True
+            print(f"  Part of it could not be read ({salvaged.error}); figures in that part "
+                  "that had not been sent are lost. Keep the file for the technical contact.")
     return 1 if failed else 0
 
 

@@ -74,6 +74,21 @@ def pending_files(store: ProgressStore) -> list[Path]:
             if not get_state(store, DONE + p.name)]
 
 
+def losses(store: ProgressStore) -> list[tuple[str, str]]:
+    """Damaged files already salvaged of which part could not be read: (file name, why). What
+    was on those parts and not yet sent is lost, and ``sync status`` must keep saying so."""
+    out = []
+    for key, value in store.execute("SELECT key, value FROM sync_state WHERE key LIKE ? "
+                                    "ORDER BY key", DONE + "%"):
+        try:
+            error = str(json.loads(value).get("error", ""))
+        except (ValueError, AttributeError):
+            error = "unknown"
+        if error:
+            out.append((str(key)[len(DONE):], error))
+    return out
+
+
 def _item(row: sqlite3.Row | tuple[object, ...]) -> Item:
     return Item(str(row[0]), str(row[1]), int(str(row[2])), str(row[3]), int(str(row[4])),
                 int(str(row[5])), int(str(row[6])), tuple(json.loads(str(row[7]))))

@@ -155,3 +155,25 @@ def test_more_answers_after_the_store_is_replaced_only_raise_the_days_figures(
         snap.close()
     store.close()
     assert shown == [7, 8, 9] and ledger.figures()[key][0] == 9
+
+
+def test_status_never_says_everything_arrived_when_a_damaged_file_could_not_be_read(
+        tmp_path: Path) -> None:
+    """Cut to half its size, the file keeps nothing SQLite can read: whatever was queued in it
+    is lost, and sync status must keep saying so after the kiosk has moved it aside."""
+    home = tmp_path / "kiosk"
+    clock, ledger = Clock(), Ledger()
+    store = ProgressStore.open(home / "progress.db", clock=clock)
+    learners(store, clock, ledger, 3, seed=1)
+    assert len(Outbox(store).refresh_and_build()) == 1
+    store.close()
+    database = home / "progress.db"
+    os.truncate(database, database.stat().st_size // 2)
+
+    looked = kiosk_cli(home, "sync", "status")
+    assert looked.returncode == 1 and "could not be read at all" in looked.stderr, looked.stderr
+    salvaged = kiosk_cli(home, "sync", "salvage")  # moves it aside, as the kiosk would
+    assert salvaged.returncode == 1 and "are lost" in salvaged.stdout, salvaged.stdout
+    told = kiosk_cli(home, "sync", "status")
+    assert "everything has reached the server" not in told.stdout, told.stdout
+    assert "figures in that part that had not been sent are lost" in told.stdout
