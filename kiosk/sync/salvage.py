@@ -141,21 +141,33 @@ def _open_copy(source: Path, folder: Path) -> Iterator[sqlite3.Connection]:
         yield sqlite3.connect(rebuilt)
 
 
+def _scratch(path: Path) -> tempfile.TemporaryDirectory[str]:
+    """A private folder for the copies: beside the file when we may write there (the same disk,
+    not a /tmp that may live in the Pi's memory), else the system's."""
+    try:
+        return tempfile.TemporaryDirectory(dir=path.parent, prefix=".salvage-")
+    except OSError:
+        return tempfile.TemporaryDirectory(prefix="kiosk-salvage-")
+
+
 def inspect(path: Path) -> Found:
     """Read, never write, what ``path`` holds for the server."""
     found = Found(path)
-    with tempfile.TemporaryDirectory() as folder:
-        errors: list[str] = []
-        for conn in _open_copy(path, Path(folder)):
-            with closing(conn):
-                try:
-                    conn.execute("SELECT name FROM sqlite_master").fetchall()
-                except sqlite3.DatabaseError as exc:
-                    errors.append(str(exc))
-                    continue
-                _read(conn, found)
-                return found
-        found.error = errors[0] if errors else "unreadable"
+    errors: list[str] = []
+    try:
+        with _scratch(path) as folder:
+            for conn in _open_copy(path, Path(folder)):
+                with closing(conn):
+                    try:
+                        conn.execute("SELECT name FROM sqlite_master").fetchall()
+                    except sqlite3.DatabaseError as exc:
+                        errors.append(str(exc))
+                        continue
+                    _read(conn, found)
+                    return found
+    except OSError as exc:  # the file itself cannot be read, or no room for the copy
+        errors.insert(0, str(exc))
+    found.error = errors[0] if errors else "unreadable"
     return found
 
 
