@@ -20,7 +20,8 @@ import random
 from dataclasses import dataclass, field
 from typing import Literal
 
-from kiosk.i18n import N_, _, fill, lesson_gettext
+from kiosk.i18n import N_, _, fill, translations_for
+from kiosk.i18n.coverage import lesson_translator, text_language
 from kiosk.lessons.model import Lesson, Sign, Step
 from kiosk.progress import LessonProgress, ProgressStore, StorageError
 
@@ -81,10 +82,18 @@ class LessonPlayer:
         return _("Step {number} of {total}").format(number=self.index + 1,
                                                     total=self.lesson.step_count)
 
+    @property
+    def text_language(self) -> str:
+        """The language the lesson's words are in: the learner's, or English when the lesson is
+        not completely translated into it (never a mix; see kiosk.i18n.coverage)."""
+        return text_language(self.lesson, translations_for(self.language))
+
     def text(self, source: str) -> str:
         """A lesson sentence in the learner's language, with its values filled in."""
-        return fill(lesson_gettext(source), self.lesson.values, locale=self.language,
-                    currency=self.currency)
+        translations = translations_for(self.language)
+        language = text_language(self.lesson, translations)
+        return fill(lesson_translator(self.lesson, translations)(source), self.lesson.values,
+                    locale=language, currency=self.currency)
 
     @property
     def sentences(self) -> list[str]:

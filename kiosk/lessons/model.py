@@ -19,15 +19,19 @@ ELEMENT_KINDS = (
 )
 APPS = ("wallet", "clinic", "chat", "news", "camera", "video", "browser")
 SPOT_ANSWERS = ("real", "fake")
-VALUE_TYPES = ("money", "number", "date", "time")
+VALUE_TYPES = ("money", "number", "date", "time", "phone")
+# Numbers a learner is told to dial. Typed bare into a sentence they would be read as amounts
+# ("one hundred and sixty-five"); a ``phone`` value is read digit by digit.
+HOTLINES = ("110", "112", "113", "119", "165", "1922", "1955", "1957", "1966", "1999")
 
-ValueType = Literal["money", "number", "date", "time"]
-ValueData = float | int | dt.date | dt.time
+ValueType = Literal["money", "number", "date", "time", "phone"]
+ValueData = float | int | dt.date | dt.time | str
 
 
 @dataclass(frozen=True)
 class Value:
-    """A value shown inside text as ``{name}``: money, a number, a date or a time of day."""
+    """A value shown inside text as ``{name}``: money, a number, a date, a time of day, or a phone
+    number to dial (a string of digits, read one digit at a time)."""
 
     type: ValueType
     value: ValueData

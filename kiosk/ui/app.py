@@ -79,7 +79,9 @@ class KioskApp(App):
         self.store = store or self._open_store()
         self.profiles = Profiles(self.store)
         self.notices = list(self.store.notices) + self._lesson_notices()
-        self.narrator = Narrator(settings)
+        # The open lesson's values, so the voice says them from their typed data.
+        self.narrator = Narrator(settings, values=lambda: (self.player.lesson.values
+                                                           if self.player else {}))
         self.apply_volunteer_settings(settings)  # the languages offered
         self.sync_worker: SyncWorker | None = None
         self._idle_event: ClockEvent | None = None
@@ -247,7 +249,8 @@ class KioskApp(App):
         self._arm_idle()
         if self.root.current == "step" and self.player is not None:
             # "Listen again" reads the step again, not the question.
-            self.narrator.open(player_narration(self.player), self.language, autoplay=False)
+            self.narrator.open(player_narration(self.player), self.player.text_language,
+                               autoplay=False)
 
     def _walked_away(self) -> None:
         """Nobody answered: every answer is already saved; clear the screen for the next

@@ -11,7 +11,7 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk.i18n import _
 from kiosk.player import Feedback, LessonPlayer
-from kiosk.speech.narration import player_narration
+from kiosk.speech.narration import feedback_narration, player_narration
 from kiosk.ui.screens.base import KioskScreen, TextFitter, load_kv
 from kiosk.ui.theme import TEXT_SCALES
 from kiosk.ui.widgets.common import BigButton, Body
@@ -96,7 +96,7 @@ class StepScreen(KioskScreen):
         self._build_answers()
         self._update_buttons()
         self._fit_trigger()
-        app.narrator.open(player_narration(player), player.language)
+        app.narrator.open(player_narration(player), player.text_language)
         Clock.schedule_once(self._prepare_next, 0)  # next frame: this step is on screen by then
 
     def _prepare_next(self, *_: object) -> None:
@@ -196,6 +196,8 @@ class StepScreen(KioskScreen):
         self.feedback_kind = feedback.kind
         self.feedback_text = feedback.text
         self.ids.phone.highlight = feedback.point_at
+        # Read at once, over the step's narration: a learner who cannot read hears it too.
+        self.app.narrator.say(feedback_narration(self.player, feedback), self.player.language)
         self._update_buttons()
         self._fit_trigger()
 
@@ -237,6 +239,7 @@ class StepScreen(KioskScreen):
     def show_help(self) -> None:
         self.feedback_kind = "hint"
         self.feedback_text = self.player.help_text
+        self.app.narrator.say(self.player.help_text, self.player.language)
         self._fit_trigger()
         if self.player.step.kind == "tap":
             self.ids.phone.highlight = self.player.step.target
