@@ -11,6 +11,7 @@ Examples::
     python -m kiosk i18n check            # translation catalogs complete and up to date
     python -m kiosk server serve --db server.db   # the managers' server (see docs/SERVER.md)
     python -m kiosk sync status           # statistics waiting to be sent (see docs/SYNC.md)
+    python -m kiosk sync salvage          # queue figures left in a damaged progress file
     python -m kiosk volunteer set-pin     # the 6-digit PIN of the volunteer screen
 """
 
@@ -88,10 +89,15 @@ def _build_parser() -> argparse.ArgumentParser:
     enrol = sync_commands.add_parser("enrol", help="enrol this kiosk with a one-time code")
     enrol.add_argument("code", help="the code the programme manager gave, e.g. N3XX7-UARAJ")
     enrol.add_argument("--server", required=True, help="the server's address, https://...")
+    enrol.add_argument("--insecure", action="store_true",
+                       help="allow http:// to a server that is not this computer (the kiosk's "
+                       "key then travels unencrypted)")
     now = sync_commands.add_parser("now", help="send waiting statistics now")
     now.add_argument("--retry-refused", action="store_true",
                      help="first put batches the server refused back in the queue")
     sync_commands.add_parser("status", help="what is waiting, the last success and problem")
+    sync_commands.add_parser("salvage", help="queue the figures still waiting in a damaged "
+                             "progress file (sync now does this by itself)")
     export = sync_commands.add_parser("export", help="write a signed bundle for a USB stick")
     export.add_argument("directory", type=Path, help="folder to write to, e.g. /media/usb")
 
@@ -215,7 +221,7 @@ def run_sync(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     if args.sync_command == "enrol":
-        return sync.enrol_command(settings, args.code, args.server)
+        return sync.enrol_command(settings, args.code, args.server, insecure=args.insecure)
     if args.sync_command == "now":
         if args.retry_refused:
             sync.retry_refused(settings)
@@ -224,6 +230,8 @@ def run_sync(args: argparse.Namespace) -> int:
         return sync.status_command(settings)
     if args.sync_command == "export":
         return sync.export_command(settings, args.directory)
+    if args.sync_command == "salvage":
+        return sync.salvage_command(settings)
     raise AssertionError(args.sync_command)
 
 

@@ -49,7 +49,7 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
                     clock: Callable[[], float] = time.time) -> APIRouter:
     router = APIRouter(include_in_schema=False)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    sessions = Sessions(store.session_secret())
+    sessions = Sessions(store.session_secret(), store=store, clock=clock)
     login_limiter = RateLimiter(LOGIN_ATTEMPTS_PER_MINUTE)
     cookie_flags = {"httponly": True, "samesite": "strict", "secure": config.secure_cookies}
 
@@ -106,6 +106,7 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
         session = session_of(request)
         response = RedirectResponse("/login", status_code=303)
         if session and same_token(csrf, session.csrf):
+            sessions.end(session)  # on the server too: a saved copy of the cookie stops working
             response.delete_cookie(SESSION_COOKIE)
         return response
 

@@ -389,11 +389,11 @@ class KioskApp(App):
 
     def open_volunteer(self) -> None:
         """The small control on the welcome screen: the PIN gate, then the volunteer view.
-        The first time, the volunteer setting up the kiosk chooses the PIN."""
+        The PIN is set when the kiosk is installed (deploy/install.sh) or from the command line,
+        never on the screen: otherwise whoever touched "Volunteers" first would choose it."""
         self.first_pin = self.chosen_picture = ""
         pin = self.screen("pin")
-        pin.mode = ("volunteer" if self.volunteer_access().is_set()  # type: ignore[attr-defined]
-                    else "volunteer_new")
+        pin.mode = "volunteer"  # type: ignore[attr-defined]
         self.go("pin")
 
     def unlock_volunteer(self) -> None:

@@ -183,8 +183,11 @@ def test_real_upload_payloads_hold_no_learner_id_no_text_and_only_days(
         assert set(headers) == {"X-Kiosk-Id", "X-Timestamp", "X-Nonce", "X-Signature",
                                 "Content-Type"}
         data = json.loads(body)
-        assert list(data) == ["batch_id", "kiosk_id", "items"]
+        assert list(data) == ["batch_id", "kiosk_id", "epoch", "items"]
         uuid.UUID(data["batch_id"])
+        # The store's random epoch: the same in every batch, and nothing but 32 hex digits.
+        assert re.fullmatch(r"[0-9a-f]{32}", data["epoch"])
+        assert data["epoch"] == json.loads(recording.sent[0][1])["epoch"]
         for item in data["items"]:
             assert list(item) == list(Item.model_fields)  # exactly the schema's keys
             assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", item["day"])  # a day, nothing finer

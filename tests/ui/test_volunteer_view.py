@@ -13,13 +13,12 @@ VOLUNTEER_PIN = "135790"
 
 
 def open_volunteer_view(kiosk, *, first_time: bool = False) -> None:
+    if first_time:  # the PIN is set when the kiosk is installed (deploy/install.sh)
+        from kiosk.volunteer import VolunteerAccess
+
+        VolunteerAccess(kiosk.app.settings.home).set_pin(VOLUNTEER_PIN)
     kiosk.tap("Volunteers")
-    if first_time:
-        assert kiosk.shows("Choose a 6-digit volunteer PIN")
-        type_pin(kiosk, VOLUNTEER_PIN)
-        assert kiosk.shows("Type the volunteer PIN again")
-    else:
-        assert kiosk.shows("Volunteer PIN")
+    assert kiosk.shows("Volunteer PIN")
     type_pin(kiosk, VOLUNTEER_PIN)
     assert kiosk.screen_name == "volunteer"
 
@@ -30,6 +29,30 @@ def ask_a_volunteer(kiosk) -> None:
     kiosk.tap("Ask a volunteer to come")
     assert kiosk.shows("A volunteer has been told")
     kiosk.tap("Back to the lesson")
+def test_nobody_chooses_the_volunteer_pin_on_the_screen(kiosk):
+    """Before, the first person to touch "Volunteers" chose the PIN."""
+    kiosk.tap("Volunteers")
+    assert kiosk.shows("No volunteer PIN has been set on this kiosk yet")
+    assert kiosk.screen.resting  # the keys are off
+    for _ in range(2):
+        type_pin(kiosk, VOLUNTEER_PIN)
+    assert kiosk.screen_name == "pin" and not kiosk.app.volunteer_unlocked
+    from kiosk.volunteer import VolunteerAccess
+
+    assert not VolunteerAccess(kiosk.app.settings.home).is_set()
+
+
+def test_the_volunteer_pause_is_still_on_after_a_restart(kiosk):
+    from kiosk.volunteer import VolunteerAccess
+
+    access = VolunteerAccess(kiosk.app.settings.home)
+    access.set_pin(VOLUNTEER_PIN)
+    for pin in ("000000", "000001", "000002"):
+        access.check(pin)  # three wrong tries before the kiosk was restarted
+    kiosk.tap("Volunteers")
+    assert kiosk.screen.resting and kiosk.shows("Let's take a short break")
+    type_pin(kiosk, VOLUNTEER_PIN)
+    assert kiosk.screen_name == "pin" and not kiosk.app.volunteer_unlocked
 
 
 def test_i_need_help_answers_calmly_and_flags_the_volunteers(kiosk):
