@@ -60,6 +60,8 @@ def csv_safe(cell: str) -> str:
 
     >>> csv_safe("=HYPERLINK(1)"), csv_safe("-3"), csv_safe("–"), csv_safe("Wanhua")
     ("'=HYPERLINK(1)", "'-3", '–', 'Wanhua')
+    >>> [csv_safe(chr(9) + "x"), csv_safe(chr(13) + "=1"), csv_safe("  @A1")]
+    ["'\\tx", "'\\r=1", "'  @A1"]
     """
     return "'" + cell if cell.lstrip(" ").startswith(FORMULA_STARTS) else cell
 

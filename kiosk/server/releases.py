@@ -15,6 +15,11 @@ Each release has the same linked tables: the grand total, by topic, by lesson, b
 centre (learners who started and finished) and the funnel of every lesson. Cells are suppressed
 by :mod:`kiosk.server.suppression`, a quarter and its last month together, with the quarter's
 first two months (already published) as fixed constraints.
+
+    >>> last_ended_month(dt.date(2026, 12, 2), 3), last_ended_month(dt.date(2026, 12, 4), 3)
+    ('2026-10', '2026-11')
+    >>> quarter_of("2026-11"), quarter_months("2026-Q4"), next_month("2026-12")
+    ('2026-Q4', ['2026-10', '2026-11', '2026-12'], '2027-01')
 """
 
 from __future__ import annotations

@@ -4,6 +4,11 @@ kiosks that have gone quiet.
 Every figure comes from a stored release (:mod:`kiosk.server.releases`): nothing here adds up
 counters. A :class:`Table` holds only display strings (``"12"``, ``"–"``), and the page, the
 charts and the CSVs all draw from it, so no output can show a figure another one hides.
+
+    >>> sorted_periods(["2026-07", "2026-Q3", "2026-09", "2026-10", "2026-08"])
+    ['2026-10', '2026-Q3', '2026-09', '2026-08', '2026-07']
+    >>> period_label("2026-11"), period_label("2026-Q4")
+    ('November 2026', '2026 quarter 4')
 """
 
 from __future__ import annotations
