@@ -8,6 +8,7 @@ of the same period finds the ``releases`` row taken and its whole write is rolle
 from __future__ import annotations
 
 import json
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -70,13 +71,13 @@ class StoredCell:
     shown: bool
 
 
-_ready: set[int] = set()
+_ready: weakref.WeakSet[Store] = weakref.WeakSet()  # stores whose release tables exist
 
 
 def _ensure(store: Store) -> None:
-    if id(store) not in _ready:
+    if store not in _ready:
         store.backend.run_script(list(split_script(DDL)))
-        _ready.add(id(store))
+        _ready.add(store)
 
 
 def cumulative(store: Store, *, last_day: str) -> Cube:
