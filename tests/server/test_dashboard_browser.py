@@ -108,7 +108,7 @@ def test_log_in_see_chart_and_small_cell_download_csv(dashboard_server: RunningS
     suppressed = driver.find_elements(By.CSS_SELECTOR, "#centres td.suppressed")
     assert len(suppressed) >= 4  # Beitou's two, and Wanhua's or else total - Wanhua = Beitou
     legend = driver.find_element(By.CLASS_NAME, "legend").text
-    assert "– = not shown" in legend and "at least 3 lower" in legend
+    assert "– = not shown" in legend and "from 3 below it (or 0) to 3 above it" in legend
 
     driver.find_element(By.CSS_SELECTOR, "#centres a.csv").click()
     deadline = time.monotonic() + 15
