@@ -47,6 +47,7 @@ class Catalogue:
     titles: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_TITLES))
     lesson_titles: dict[str, str] = field(default_factory=dict)
     order: dict[str, int] = field(default_factory=dict)  # topic or lesson id -> display order
+    steps: dict[str, int] = field(default_factory=dict)  # lesson id -> number of steps
     strict: bool = False  # refuse batches naming a lesson not listed
 
     @classmethod
@@ -67,6 +68,7 @@ class Catalogue:
                 order[topic.id] = topic.order
         lessons: dict[str, str] = {}
         lesson_titles: dict[str, str] = {}
+        steps: dict[str, int] = {}
         for path in lesson_files(lessons_dir):
             data, problems = read_toml(path)
             if data is None:
@@ -77,8 +79,10 @@ class Catalogue:
                 lesson_titles[data["id"]] = str(data.get("title") or data["id"])
                 if isinstance(data.get("order"), int):
                     order[data["id"]] = data["order"]
+                if isinstance(data.get("steps"), list):
+                    steps[data["id"]] = len(data["steps"])
         return cls(lessons=lessons, titles=titles, lesson_titles=lesson_titles, order=order,
-                   strict=strict)
+                   steps=steps, strict=strict)
 
     def known(self, lesson_id: str) -> bool:
         return not self.strict or lesson_id in self.lessons
@@ -95,10 +99,10 @@ class Catalogue:
         return self.lesson_titles.get(lesson_id, lesson_id)
 
     def topics(self) -> list[str]:
-        """Every topic a report should list, even one with no activity yet."""
-        return sorted(set(self.lessons.values()) | (set(PREFIX_TOPICS.values())
-                                                   if not self.strict else set()),
-                      key=self.topic_order)
+        """Every topic a report lists, whatever the figures (so no row's presence tells
+        anything): the catalogue's, and "Other" for lessons it does not know."""
+        guessed = set(PREFIX_TOPICS.values()) if not self.strict else set()
+        return sorted(set(self.lessons.values()) | guessed | {OTHER}, key=self.topic_order)
 
     def topic_order(self, topic: str) -> tuple[int, str]:
         return (self.order.get(topic, 1000 if topic != OTHER else 2000), topic)

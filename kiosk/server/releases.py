@@ -90,6 +90,7 @@ class Frame:
     centres: list[str]
     lessons: list[str]
     steps: dict[str, int]  # lesson -> number of funnel steps
+    listed: list[str] = field(default_factory=list)  # lessons with a row of their own
     index: dict[tuple[str, ...], int] = field(default_factory=dict)
     truth: list[int] = field(default_factory=list)
 
@@ -102,31 +103,32 @@ class Frame:
 
     @property
     def topics(self) -> list[str]:
-        return sorted({self.catalogue.topic_of(lesson) for lesson in self.lessons}
-                      | set(self.catalogue.topics()), key=self.catalogue.topic_order)
+        return self.catalogue.topics()
 
 
 def _frame(store: Store, catalogue: Catalogue, cubes: dict[str, Cube],
            published: Iterable[StoredCell]) -> Frame:
+    """The rows of every table come from the catalogue and the centres, never from the figures,
+    so that a row's presence tells nothing. Lessons the catalogue does not know are variables
+    (they count in their topic and the totals) but get no row and no funnel of their own."""
     centres = {c.id for c in store.centres()}
-    lessons = set(catalogue.lessons or {})
-    steps: dict[str, int] = {}
+    listed = set(catalogue.lessons)
+    steps = {lesson: n for lesson, n in catalogue.steps.items() if n}
+    others: set[str] = set()
     for cube in cubes.values():
         centres |= {k[0] for k in cube.cells}
-        lessons |= {k[2] for k in cube.cells}
-        for lesson, index in cube.funnel:
-            lessons.add(lesson)
-            steps[lesson] = max(steps.get(lesson, 0), index + 1)
+        others |= {k[2] for k in cube.cells} | {k[0] for k in cube.funnel}
     for cell in published:  # rows shown before must keep their meaning
         if cell.table == "centres":
             centres.add(cell.row)
         elif cell.table == "lessons":
-            lessons.add(cell.row)
+            listed.add(cell.row)
         elif cell.table == "funnel":
             lesson, number = cell.row.rsplit(":", 1)
-            lessons.add(lesson)
+            listed.add(lesson)
             steps[lesson] = max(steps.get(lesson, 0), int(number))
-    frame = Frame(catalogue, sorted(centres), catalogue.sort_lessons(lessons), steps)
+    frame = Frame(catalogue, sorted(centres), catalogue.sort_lessons(listed | others), steps,
+                  listed=catalogue.sort_lessons(listed))
     for month, cube in cubes.items():
         for c in frame.centres:
             for g in LANGUAGES:
@@ -162,13 +164,13 @@ def cell_defs(frame: Frame, months: list[str]) -> list[CellDef]:
     cells("total", "all", lambda c, g, lesson: True)
     for t in frame.topics:
         cells("topics", t, lambda c, g, lesson, t=t: topic_of(lesson) == t)  # type: ignore[misc]
-    for x in frame.lessons:
+    for x in frame.listed:
         cells("lessons", x, lambda c, g, lesson, x=x: lesson == x)  # type: ignore[misc]
     for x in LANGUAGES:
         cells("languages", x, lambda c, g, lesson, x=x: g == x)  # type: ignore[misc]
     for x in frame.centres:
         cells("centres", x, lambda c, g, lesson, x=x: c == x)  # type: ignore[misc]
-    for lesson in frame.lessons:
+    for lesson in frame.listed:
         for k in range(frame.steps.get(lesson, 0)):
             out.append(CellDef("funnel", f"{lesson}:{k + 1}", "reached",
                                tuple(frame.var(m, "r", lesson, str(k)) for m in months)))
