@@ -149,3 +149,16 @@ def test_shipped_lessons_count_under_their_topic_with_no_flag(
         browser.close()
     finally:
         stop_server(server)
+
+
+def test_before_any_release_the_page_says_when_the_first_comes(
+        manager_server: RunningServer) -> None:
+    server = manager_server
+    try:
+        browser = log_in(server)
+        page = browser.get("/dashboard")
+        assert page.status_code == 200 and "No report yet" in page.text
+        assert rows_of(browser.get("/dashboard/total.csv")) == [["", "Started", "Finished"]]
+        browser.close()
+    finally:
+        stop_server(server)

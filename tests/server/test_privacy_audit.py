@@ -50,7 +50,7 @@ from tests.server.conftest import (
     stop_server,
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # about two minutes on 2 cores
 EMAIL, PASSWORD = "auditor@example.org", "a long passphrase"
 LANGS = list(LANGUAGE_NAMES)
 CENTRES = {"Wanhua Community Centre": 2, "Beitou Library": 1, "Daan Elders Club": 1}
