@@ -244,24 +244,30 @@ def make_releases(store: Store, catalogue: Catalogue, *, today: dt.date,
             month = min(month, min(p for p, k in done.items() if k == "month"))
         made: list[str] = []
         while month <= last:
-            if month not in done:
-                made += _make_month(store, catalogue, month, done, today)
+            made += _make_month(store, catalogue, month, done, today)
             month = next_month(month)
         return made
 
 
 def _make_month(store: Store, catalogue: Catalogue, month: str, done: dict[str, str],
                 today: dt.date) -> list[str]:
-    earlier = sorted(p for p, k in done.items() if k == "month" and p < month)
-    cubes = {month: month_cube(store, month, earlier)}
+    """Release ``month`` if not done, and its quarter with it if the month ends one. (A month
+    released without its quarter — the process stopped between the two — gets its quarter now,
+    with the month as published.)"""
     quarter = quarter_of(month)
     months = quarter_months(quarter)
     joint = month == months[-1] and quarter not in done
+    new = month not in done
+    if not (new or joint):
+        return []
+    cubes: dict[str, Cube] = {}
     published: dict[str, list[StoredCell]] = {}
-    if joint:
-        for m in months[:-1]:
-            cubes[m] = saved.released_cube(store, [m])
-            published[m] = saved.release_cells(store, m)
+    for m in (months[:-1] if joint else []) + ([] if new else [month]):
+        cubes[m] = saved.released_cube(store, [m])
+        published[m] = saved.release_cells(store, m)
+    if new:
+        earlier = sorted(p for p, k in done.items() if k == "month" and p < month)
+        cubes[month] = month_cube(store, month, earlier)
     frame = _frame(store, catalogue, cubes, [c for cs in published.values() for c in cs])
     problem = Problem(n_vars=len(frame.truth), truth=frame.truth)
     for m, cells in published.items():
@@ -271,20 +277,23 @@ def _make_month(store: Store, catalogue: Catalogue, month: str, done: dict[str, 
             problem.add_cell(d.variables, decidable=False,
                              suppressed=not shown.get((d.table, d.row, d.measure), False))
     offset = len(problem.cells)
-    month_defs = cell_defs(frame, [month])
+    month_defs = cell_defs(frame, [month]) if new else []
     quarter_defs = cell_defs(frame, months) if joint else []
     for d in month_defs + quarter_defs:
         problem.add_cell(d.variables)
     problem.relations = relations(frame, list(cubes))
     suppressed = protect(problem)
     made_day = today.isoformat()
-    saved.save_release(store, month, "month", made_day=made_day, cube=cubes[month],
-                       cells=_stored_cells(month_defs, frame, suppressed, offset))
-    done[month] = "month"
-    if not joint:
-        return [month]
-    saved.save_release(store, quarter, "quarter", made_day=made_day, cube=None,
-                       cells=_stored_cells(quarter_defs, frame, suppressed,
-                                           offset + len(month_defs)))
-    done[quarter] = "quarter"
-    return [month, quarter]
+    made = []
+    if new:
+        saved.save_release(store, month, "month", made_day=made_day, cube=cubes[month],
+                           cells=_stored_cells(month_defs, frame, suppressed, offset))
+        done[month] = "month"
+        made.append(month)
+    if joint:
+        saved.save_release(store, quarter, "quarter", made_day=made_day, cube=None,
+                           cells=_stored_cells(quarter_defs, frame, suppressed,
+                                               offset + len(month_defs)))
+        done[quarter] = "quarter"
+        made.append(quarter)
+    return made

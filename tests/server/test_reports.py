@@ -130,3 +130,19 @@ def test_chart_draws_no_bar_for_a_suppressed_cell() -> None:
     svg = bar_chart("t", ["a", "b", "c"], [("Started", "started", ["7", SUPPRESSED, "0"])])
     assert svg.count("height=\"20\"") == 1  # one bar (legend swatches are 14 high): the 7
     assert SUPPRESSED in svg
+
+
+def test_a_quarter_left_unmade_by_a_stop_is_made_later_from_its_months(store: Store) -> None:
+    _store_with_months(store)
+    catalogue = Catalogue.guess()
+    assert make_releases(store, catalogue, today=dt.date(2026, 1, 10), delay_days=3) == [
+        "2025-10", "2025-11", "2025-12", "2025-Q4"]
+    quarter = saved.release_cells(store, "2025-Q4")
+    december = saved.release_cells(store, "2025-12")
+    with store.backend.transaction() as tx:  # as if the process stopped between the two writes
+        tx.execute("DELETE FROM release_cells WHERE period = '2025-Q4'")
+        tx.execute("DELETE FROM releases WHERE period = '2025-Q4'")
+    assert make_releases(store, catalogue, today=dt.date(2026, 1, 10), delay_days=3) == [
+        "2025-Q4"]
+    assert saved.release_cells(store, "2025-12") == december
+    assert saved.release_cells(store, "2025-Q4") == quarter
