@@ -222,6 +222,10 @@ def collect(client: httpx.Client, titles: dict[str, str]) -> tuple[list[str], di
             params = {"period": period, **({"lesson": lesson} if lesson else {})}
             page = client.get("/dashboard", params=params)
             assert page.status_code == 200
+            # The charts draw from the tables: every value on a chart is a figure of the page.
+            charted = re.findall(r'<text class="value"[^>]*>([^<]*)</text>', page.text)
+            tabled = {c for rows in _tables_in(page.text).values() for r in rows for c in r}
+            assert charted and set(map(html.unescape, charted)) <= tabled, params
             for table, rows in _tables_in(page.text).items():
                 if table != "quiet":
                     add(_figures(period, table, rows, lesson, titles), f"page {params}")
