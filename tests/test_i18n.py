@@ -230,3 +230,22 @@ def test_catalog_check_lists_every_missing_entry_with_a_count(tmp_path):
     assert len(missing) == 7  # every one, not the first five
     counts = to_do_counts(problems)
     assert describe_counts(counts[po]) == "9 entries to do: 7 missing, 1 not translated, 1 fuzzy"
+
+
+def test_a_screen_named_like_a_text_field_is_extracted():
+    """[screens.summary] was skipped by the extractor (it took 'summary' for the lesson's summary
+    line), so its words never reached the catalogs and the lesson could not be translated."""
+    from io import BytesIO
+
+    from kiosk.i18n.extract import extract_lessons
+
+    lesson = b"""id = "x"
+summary = "The lesson's summary."
+
+[screens.summary]
+app = "clinic"
+title = "Visit summary"
+elements = [{ id = "fee", kind = "field", label = "Fee", text = "Paid at the counter" }]
+"""
+    found = {message for _, _, message, _ in extract_lessons(BytesIO(lesson), None, None, {})}
+    assert {"The lesson's summary.", "Visit summary", "Fee", "Paid at the counter"} <= found

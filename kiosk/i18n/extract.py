@@ -25,7 +25,9 @@ def _strings(node: Any, where: str) -> Iterator[tuple[str, str]]:
                         "picture", "value", "colour"):
                 continue
             child = f"{where}: {key}" if where else key
-            if key in TEXT_FIELDS or key == "items":
+            # A screen may be named like a text field ([screens.summary]): only a string or a
+            # list is text; a table under such a name is searched like any other.
+            if (key in TEXT_FIELDS or key == "items") and isinstance(value, (str, list)):
                 if isinstance(value, str):
                     yield value.strip(), child
                 elif isinstance(value, list):

@@ -39,7 +39,9 @@ _settings = load_settings(environ={})
 _library = load_library(_settings.lessons_dir, _settings.images_dir)
 _languages = os.environ.get("KIOSK_TEST_LANGUAGES", ",".join(LANGUAGES)).split(",")
 # One lesson per topic, every step: every kind of step and every practice app appears.
-_LESSONS = ["pay-shop-qr", "video-visit", "fake-bank-government-messages"]
+# KIOSK_AUDIT_LESSONS=id,id audits other lessons instead (a new lesson's author runs it on theirs).
+_LESSONS = os.environ.get("KIOSK_AUDIT_LESSONS",
+                          "pay-shop-qr,video-visit,fake-bank-government-messages").split(",")
 _PLACES = ([("welcome", "", 0), ("topics", "", 0)]
            + [("lessons", t.id, 0) for t in _library.topics]
            + [("step", lesson, n) for lesson in _LESSONS

@@ -57,6 +57,10 @@ class LessonsScreen(KioskScreen):
             "{n} more lesson in English", "{n} more lessons in English",
             len(english_only)).format(n=len(english_only)) if english_only else ""
         per_page = PER_PAGE.get(app.theme.text_size, 2)
+        if english_only:
+            # The "more lessons in English" line takes a card's room: three long Indonesian
+            # cards and the line overflow the standard screen, two and the line fit.
+            per_page = min(per_page, 2)
         self.has_more = len(lessons) > (self.page + 1) * per_page
         for lesson in lessons[self.page * per_page:(self.page + 1) * per_page]:
             minutes = ngettext("About {n} minute", "About {n} minutes", lesson.minutes).format(
