@@ -1,6 +1,6 @@
 """The scam lessons added for issue 11 can be found and finished by touch, from the topic list.
 
-They are the topic's fourth to seventh lessons, so the learner pages with "More lessons" to reach
+They are the topic's fourth to eighth lessons, so the learner pages with "More lessons" to reach
 them; each step is answered as a person would (one wrong answer first, then the right one), using
 the same solver as test_finish_lessons.
 """
@@ -14,7 +14,8 @@ from tests.ui.test_finish_lessons import solve_step, text
 pytestmark = pytest.mark.ui
 
 NEW_LESSONS = ["investment-chat-groups", "fake-police-family-calls",
-               "fake-parcel-toll-shop-texts", "loan-card-account-rental"]
+               "fake-parcel-toll-shop-texts", "loan-card-account-rental",
+               "ai-made-pictures-videos"]
 
 
 def open_from_list(kiosk, title):
