@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from kiosk.config import PROJECT_ROOT
 from kiosk.i18n import (
     LANGUAGES,
     Translations,
@@ -230,3 +231,36 @@ def test_catalog_check_lists_every_missing_entry_with_a_count(tmp_path):
     assert len(missing) == 7  # every one, not the first five
     counts = to_do_counts(problems)
     assert describe_counts(counts[po]) == "9 entries to do: 7 missing, 1 not translated, 1 fuzzy"
+
+
+def test_back_is_the_previous_step_in_a_lesson_and_return_elsewhere(tmp_path):
+    # In Chinese a lesson's Back is 上一步 (the previous step); on the other screens it returns
+    # to where you were (返回). One English "Back", told apart by a msgctxt.
+    from kiosk.i18n import pgettext
+    from kiosk.i18n.extract import extract_kv
+
+    set_language("zh_Hant_TW")
+    try:
+        assert pgettext("lesson step", "Back") == "上一步"
+        assert ui_gettext("Back") == "返回"
+    finally:
+        set_language("en")
+    assert pgettext("lesson step", "Back") == "Back"
+    found = {}
+    for name in ("step", "start", "settings", "privacy", "pictures", "pin"):
+        path = PROJECT_ROOT / "kiosk" / "ui" / "screens" / f"{name}.kv"
+        with path.open("rb") as handle:
+            found[name] = [(func, message) for _line, func, message, _c
+                           in extract_kv(handle, None, None, {}) if "Back" in message]
+    assert found.pop("step") == [("pgettext", ("lesson step", "Back"))]
+    assert all(messages == [("translate", "Back")] for messages in found.values()), found
+
+
+def test_the_translation_fixes_of_issue_11_stay_fixed():
+    zh = Translations("zh_Hant_TW").lessons.gettext
+    assert "妳" not in zh("Ask your own doctor or pharmacist first.")
+    assert "它" not in zh("Tap the button that turns it on.")
+    assert "麥克風" in zh("Tap the button that turns it on.")
+    vi = Translations("vi").lessons.gettext
+    assert [vi(m) for m in ("Children", "Eyes", "Skin")] == ["Khoa Nhi", "Khoa Mắt", "Khoa Da liễu"]
+    assert "nút để từ chối trả tiền" in vi("Tap the button that refuses to pay.")
