@@ -264,3 +264,22 @@ def test_the_translation_fixes_of_issue_11_stay_fixed():
     vi = Translations("vi").lessons.gettext
     assert [vi(m) for m in ("Children", "Eyes", "Skin")] == ["Khoa Nhi", "Khoa Mắt", "Khoa Da liễu"]
     assert "nút để từ chối trả tiền" in vi("Tap the button that refuses to pay.")
+
+
+def test_indonesian_keeps_one_polite_register():
+    # Anda everywhere: the casual "bilang", "HP" and bare "minta" read as a different voice from
+    # the rest of the kiosk's Indonesian.
+    import re
+
+    from babel.messages.pofile import read_po
+
+    casual = re.compile(r"\b(bilang|kamu|HP|minta|pakai flashdisk|Jangan pakai)\b")
+    found = []
+    for domain in ("kiosk", "lessons"):
+        path = PROJECT_ROOT / "locales" / "id" / "LC_MESSAGES" / f"{domain}.po"
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale="id")
+        for message in catalog:
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            found += [s for s in strings if s and casual.search(s.replace("Mohon minta", ""))]
+    assert not found, found
