@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from kiosk.config import PROJECT_ROOT
 from kiosk.i18n import (
     LANGUAGES,
     Translations,
@@ -249,3 +250,53 @@ elements = [{ id = "fee", kind = "field", label = "Fee", text = "Paid at the cou
 """
     found = {message for _, _, message, _ in extract_lessons(BytesIO(lesson), None, None, {})}
     assert {"The lesson's summary.", "Visit summary", "Fee", "Paid at the counter"} <= found
+def test_back_is_the_previous_step_in_a_lesson_and_return_elsewhere(tmp_path):
+    # In Chinese a lesson's Back is 上一步 (the previous step); on the other screens it returns
+    # to where you were (返回). One English "Back", told apart by a msgctxt.
+    from kiosk.i18n import pgettext
+    from kiosk.i18n.extract import extract_kv
+
+    set_language("zh_Hant_TW")
+    try:
+        assert pgettext("lesson step", "Back") == "上一步"
+        assert ui_gettext("Back") == "返回"
+    finally:
+        set_language("en")
+    assert pgettext("lesson step", "Back") == "Back"
+    found = {}
+    for name in ("step", "start", "settings", "privacy", "pictures", "pin"):
+        path = PROJECT_ROOT / "kiosk" / "ui" / "screens" / f"{name}.kv"
+        with path.open("rb") as handle:
+            found[name] = [(func, message) for _line, func, message, _c
+                           in extract_kv(handle, None, None, {}) if "Back" in message]
+    assert found.pop("step") == [("pgettext", ("lesson step", "Back"))]
+    assert all(messages == [("translate", "Back")] for messages in found.values()), found
+
+
+def test_the_translation_fixes_of_issue_11_stay_fixed():
+    zh = Translations("zh_Hant_TW").lessons.gettext
+    assert "妳" not in zh("Ask your own doctor or pharmacist first.")
+    assert "它" not in zh("Tap the button that turns it on.")
+    assert "麥克風" in zh("Tap the button that turns it on.")
+    vi = Translations("vi").lessons.gettext
+    assert [vi(m) for m in ("Children", "Eyes", "Skin")] == ["Khoa Nhi", "Khoa Mắt", "Khoa Da liễu"]
+    assert "nút để từ chối trả tiền" in vi("Tap the button that refuses to pay.")
+
+
+def test_indonesian_keeps_one_polite_register():
+    # Anda everywhere: the casual "bilang", "HP" and bare "minta" read as a different voice from
+    # the rest of the kiosk's Indonesian.
+    import re
+
+    from babel.messages.pofile import read_po
+
+    casual = re.compile(r"\b(bilang|kamu|HP|minta|pakai flashdisk|Jangan pakai)\b")
+    found = []
+    for domain in ("kiosk", "lessons"):
+        path = PROJECT_ROOT / "locales" / "id" / "LC_MESSAGES" / f"{domain}.po"
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale="id")
+        for message in catalog:
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            found += [s for s in strings if s and casual.search(s.replace("Mohon minta", ""))]
+    assert not found, found

@@ -70,7 +70,9 @@ def test_next_is_refused_until_a_practice_step_is_solved(player):
 
 
 def test_choice_feedback_and_values_in_text(player):
-    player._show(step_index("choice"))
+    # The choice whose sentence carries a value ({price}), not the name check before it.
+    player._show(next(i for i, s in enumerate(LESSON.steps)
+                      if s.kind == "choice" and "{price}" in s.text[0]))
     assert player.sentences[0] == "The shop asked for NT$120."
     wrong = next(i for i, o in enumerate(player.step.options) if not o.correct)
     assert player.choose(wrong).kind == "hint"

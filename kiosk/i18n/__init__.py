@@ -117,6 +117,12 @@ def gettext(message: str) -> str:
     return _current.ui.gettext(message)
 
 
+def pgettext(context: str, message: str) -> str:
+    """Translate a UI string that needs different words in different places: "Back" is
+    "previous step" in a lesson but "return" on other screens (msgctxt ``context``)."""
+    return _current.ui.pgettext(context, message)
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _current.ui.ngettext(singular, plural, n)
 

@@ -57,7 +57,7 @@ def extract(domain: str, output: Path) -> None:
                   for pattern, method in MAPPINGS[domain]]
     catalog = Catalog(project="community-skills-kiosk", charset="utf-8")
     keywords = {"_": None, "gettext": None, "translate": None, "N_": None,
-                "ngettext": (1, 2)}
+                "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
     # Babel takes a callable in place of a method name (its type hints only say str).
     for filename, lineno, message, comments, context in extract_from_dir(
             str(PROJECT_ROOT), method_map=cast(Any, method_map), keywords=keywords,

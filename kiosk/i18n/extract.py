@@ -67,6 +67,8 @@ def extract_lessons(fileobj: IO[bytes], keywords: Any, comment_tags: Any,
 
 
 KV_CALL = re.compile(r"""translate\(\s*"((?:[^"\\]|\\.)*)"\s*[,)]""")
+KV_CONTEXT = re.compile(
+    r"""translate_in\(\s*"((?:[^"\\]|\\.)*)"\s*,\s*"((?:[^"\\]|\\.)*)"\s*[,)]""")
 KV_PLURAL = re.compile(r"""ngettext\(\s*"((?:[^"\\]|\\.)*)"\s*,\s*"((?:[^"\\]|\\.)*)"\s*,""")
 
 
@@ -76,11 +78,15 @@ def _unescape(text: str) -> str:
 
 def extract_kv(fileobj: IO[bytes], keywords: Any, comment_tags: Any,
                options: dict[str, Any]) -> Iterator[tuple[int, str, Any, list[str]]]:
-    """Babel extractor for Kivy ``.kv`` files: every ``app.translate("...")`` and
+    """Babel extractor for Kivy ``.kv`` files: every ``app.translate("...")``,
+    ``app.translate_in("context", "...")`` (a msgctxt) and
     ``app.ngettext("...", "...", n, ...)``."""
     for lineno, line in enumerate(fileobj.read().decode("utf-8").splitlines(), 1):
         for match in KV_CALL.finditer(line):
             yield lineno, "translate", _unescape(match.group(1)), []
+        for match in KV_CONTEXT.finditer(line):
+            yield (lineno, "pgettext", (_unescape(match.group(1)), _unescape(match.group(2))),
+                   [])
         for match in KV_PLURAL.finditer(line):
             yield (lineno, "ngettext", (_unescape(match.group(1)), _unescape(match.group(2))),
                    [])

@@ -28,6 +28,7 @@ from kiosk.i18n import (
     SOURCE_LANGUAGE,
     _,
     ngettext,
+    pgettext,
     set_language,
 )
 from kiosk.lessons import Library, load_library
@@ -490,3 +491,8 @@ class KioskApp(App):
     def translate(self, text: str, *_bindings: object) -> str:
         """For .kv files: ``app.translate("Next", app.language)`` re-runs on a switch."""
         return _(text)
+
+    def translate_in(self, context: str, text: str, *_bindings: object) -> str:
+        """For .kv files: a string with a msgctxt, ``app.translate_in("lesson step", "Back",
+        app.language)``, where the same English needs other words on another screen."""
+        return pgettext(context, text)
