@@ -137,3 +137,75 @@ def test_help_text_for_every_step_kind():
             assert "{" not in player.help_text
             for sentence in player.sentences:
                 assert "{" not in sentence, (lesson.id, index, sentence)
+
+
+def answer_right(player):
+    step = player.step
+    if step.kind == "tap":
+        return player.tap(step.target)
+    if step.kind == "choice":
+        return player.choose([o.correct for o in step.options].index(True))
+    if step.kind == "order":
+        return [player.pick(item) for item in range(len(step.items))][-1]
+    return player.spot(step.answer)
+
+
+@pytest.mark.parametrize("kind", ["tap", "choice", "order", "spot"])
+def test_a_restart_reopens_an_answered_step_with_its_feedback(store, kind):
+    """Answered but not moved on from, then the plug is pulled: the same step comes back,
+    answered, its feedback shown, Next open (not the next, unseen step)."""
+    # (Not a last step: answering that finishes the lesson.)
+    lesson, index = next((lesson, i) for lesson in LIBRARY.lessons.values()
+                         for i, s in enumerate(lesson.steps[:-1]) if s.kind == kind)
+    learner = store.new_guest()
+    player = LessonPlayer.begin(store, lesson, learner, language="en")
+    for _ in range(index):
+        if player.step.is_practice:
+            answer_right(player)
+        player.next()
+    assert player.index == index
+    said = answer_right(player)
+    again = LessonPlayer.begin(store, lesson, learner, language="en")
+    assert again.index == index
+    assert again.answered and again.solved_here
+    assert again.feedback == said
+    if kind == "choice":
+        assert lesson.steps[index].options[again.chosen].correct
+    if kind == "order":
+        assert again.picked == list(range(len(lesson.steps[index].items)))
+    assert again.next() and again.index == index + 1
+
+
+def test_the_feedback_follows_a_language_switch(player):
+    player._show(step_index("choice"))
+    wrong = next(i for i, o in enumerate(player.step.options) if not o.correct)
+    english = player.choose(wrong)
+    player.language = "vi"
+    try:
+        from kiosk.config import load_settings
+        from kiosk.i18n import set_language
+
+        set_language("vi", load_settings(environ={}).locales_dir)
+        again = player.feedback
+    finally:
+        set_language("en", load_settings(environ={}).locales_dir)
+    assert again.kind == "hint" and again.text != english.text and again.text
+    assert player.chosen == wrong and not player.answered  # still free to try again
+    assert player.feedback == english
+
+
+def test_leaving_midway_keeps_the_real_place(player, store):
+    for _ in range(4):
+        if player.step.is_practice:
+            answer_right(player)
+        player.next()
+    answer_right(player) if player.step.is_practice else None
+    place = store.progress(player.learner_id, LESSON.id)
+    player.leave()  # "Lessons" on step 5: the place stays
+    assert store.progress(player.learner_id, LESSON.id) == place
+    for _ in range(4):
+        player.back()  # back to step 1 to re-read, then out
+    assert store.progress(player.learner_id, LESSON.id).step == 0
+    player.leave()
+    back_at = store.progress(player.learner_id, LESSON.id)
+    assert back_at.step == back_at.furthest_step == place.furthest_step
