@@ -427,6 +427,8 @@ class KioskApp(App):
 
     def leave(self) -> None:
         """The learner is finished: forget the screen so the next person sees nothing of it."""
+        if self.player is not None:
+            self.player.leave()  # a lesson left midway keeps the learner's real place
         self._save(self.store.end_session)
         self._close_popups()
         self.narrator.stop()

@@ -10,11 +10,12 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk.i18n import _
-from kiosk.player import Feedback, LessonPlayer
+from kiosk.player import LessonPlayer
 from kiosk.speech.narration import player_narration
 from kiosk.ui.screens.base import KioskScreen, TextFitter, load_kv
 from kiosk.ui.theme import TEXT_SCALES
 from kiosk.ui.widgets.common import BigButton, Body
+from kiosk.ui.widgets.fit_bar import FitBar  # noqa: F401  (registers it for step.kv)
 from kiosk.ui.widgets.phone import PhoneView  # noqa: F401  (registers it for step.kv)
 
 load_kv(__file__)
@@ -94,6 +95,9 @@ class StepScreen(KioskScreen):
         self.ids.picture.source = (str(app.settings.images_dir / step.picture)
                                    if step.picture else "")
         self._build_answers()
+        # The answer already given on this step (before a language or text size change, or
+        # before a restart) is drawn again: its feedback, the highlight, the signs.
+        self._draw_answer()
         self._update_buttons()
         self._fit_trigger()
         app.narrator.open(player_narration(player), player.language)
@@ -152,50 +156,51 @@ class StepScreen(KioskScreen):
                 self._answer_button(position, label).spot_answer = answer
 
     def _choose(self, button: BigButton) -> None:
-        if self.player.solved_here:
-            return
-        for other in self.ids.answers.children:
-            other.style = "secondary"
-        feedback = self.player.choose(button.option_index)
-        if feedback is None:
-            return
-        if feedback.right:
-            button.style = "primary"
-        self._show(feedback)
+        if self.player.choose(button.option_index) is not None:
+            self._draw_answer()
 
     def _pick(self, button: BigButton) -> None:
-        feedback = self.player.pick(button.item_index)
-        if feedback is None:
-            return
-        if feedback.right:
-            number = len(self.player.picked)
-            button.text = f"{number}.  {button.text}"
-            button.style = "primary"
-            button.disabled = False
-        self._show(feedback)
+        if self.player.pick(button.item_index) is not None:
+            self._draw_answer()
 
     def _spot(self, button: BigButton) -> None:
-        feedback = self.player.spot(button.spot_answer)
-        self._show(feedback)
-        if feedback.right:
-            answers = self.ids.answers
+        self.player.spot(button.spot_answer)
+        self._draw_answer()
+
+    def on_phone_tap(self, element_id: str | None) -> None:
+        if self.player.tap(element_id) is not None:
+            self._draw_answer()
+
+    def _draw_answer(self) -> None:
+        """Draw the player's answered state: the feedback in the language now on, the chosen
+        option, the items placed so far, a fake message's signs. All of it comes from the
+        player, so a redraw (language, text size, a restart) shows the same thing again."""
+        player = self.player
+        step = player.step
+        feedback = player.feedback
+        self.feedback_kind = feedback.kind if feedback else ""
+        self.feedback_text = feedback.text if feedback else ""
+        self.ids.phone.highlight = feedback.point_at if feedback else ""
+        answers = self.ids.answers
+        if step.kind == "choice":
+            for button in answers.children:
+                right = player.solved_here and button.option_index == player.chosen
+                button.style = "primary" if right else "secondary"
+        elif step.kind == "order":
+            for button in answers.children:
+                item = button.item_index
+                text = player.text(step.items[item])
+                if item in player.picked:
+                    text = f"{player.picked.index(item) + 1}.  {text}"
+                button.text = text
+                button.style = "primary" if item in player.picked else "secondary"
+        elif step.kind == "spot" and player.solved_here and feedback is not None:
             answers.clear_widgets()
             answers.cols = 1
             for number, sign in enumerate(feedback.signs, 1):
-                answers.add_widget(Body(text=f"{number}.  {self.player.text(sign.text)}",
+                answers.add_widget(Body(text=f"{number}.  {player.text(sign.text)}",
                                         font_size=self.app.theme.font_body * self.text_scale))
-            self._fit_trigger()
             self.ids.phone.mark_signs([sign.element for sign in feedback.signs])
-
-    def on_phone_tap(self, element_id: str | None) -> None:
-        feedback = self.player.tap(element_id)
-        if feedback is not None:
-            self._show(feedback)
-
-    def _show(self, feedback: Feedback) -> None:
-        self.feedback_kind = feedback.kind
-        self.feedback_text = feedback.text
-        self.ids.phone.highlight = feedback.point_at
         self._update_buttons()
         self._fit_trigger()
 
@@ -215,10 +220,16 @@ class StepScreen(KioskScreen):
 
     def go_back(self) -> None:
         if self.player.index == 0:
-            self.app.go("lessons")
+            self.go_lessons()
             return
         self.player.back()
         self.refresh()
+
+    def go_lessons(self) -> None:
+        """"All lessons": out of the lesson midway, to its topic's list; the place is kept."""
+        self.player.leave()
+        self.app.alert = self.player.storage_problem
+        self.app.go("lessons")
 
     def need_help(self) -> None:
         """"I need help": a calm answer, a hint if this step has one, a volunteer if asked."""
@@ -235,8 +246,5 @@ class StepScreen(KioskScreen):
                                    autoplay=False)
 
     def show_help(self) -> None:
-        self.feedback_kind = "hint"
-        self.feedback_text = self.player.help_text
-        self._fit_trigger()
-        if self.player.step.kind == "tap":
-            self.ids.phone.highlight = self.player.step.target
+        self.player.ask_help()
+        self._draw_answer()
