@@ -237,8 +237,10 @@ class LessonPlayer:
         finished"). Their place is kept; if they had stepped back to re-read, it goes back to
         where they had got to, so the lessons list and the next visit show the real place."""
         progress = self.progress
-        if progress is None or progress.done or self.index >= progress.furthest_step - 1:
+        if progress is None or progress.done or self.index >= progress.furthest_step:
             return
+        if self.index == progress.furthest_step - 1 and self.step.is_practice:
+            return  # answered here and not moved on from: this is the place
         try:
             self.progress = self.store.go_to_step(self.learner_id, self.lesson.id,
                                                   progress.furthest_step)

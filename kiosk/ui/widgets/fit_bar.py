@@ -87,8 +87,8 @@ class FitBar(BoxLayout):
                   and type(c) is not Widget]
         room = (self.width - self.padding[0] - self.padding[2]
                 - self.spacing * (len(self.children) - 1) - sum(c.width for c in others))
-        # BigButton wraps its words at its width less a padding on each side.
-        inset = 2 * theme.padding + 2
+        # The words' margin inside a button, as the other bars have (BarButton).
+        inset = theme.padding * 1.2
         least = theme.touch * 1.2
         widths: list[float] = []
         size = self.font_size
@@ -103,6 +103,9 @@ class FitBar(BoxLayout):
         for button, width in zip(buttons, widths, strict=True):
             button.font_size = size
             button.width = width
+            # After the width: BigButton's own rule resets text_size when the width changes.
+            # Words wider than the button (less its margin) go on to a second line.
+            button.text_size = (width - inset + 2, None)
         self._tall()
 
     @staticmethod
