@@ -29,6 +29,10 @@ class StepScreen(KioskScreen):
     can_go_next = BooleanProperty(False)
     can_go_back = BooleanProperty(False)
     next_label = StringProperty("")
+    # The lesson title's font size when it is fitted to one line (0: the theme's own size).
+    title_size = NumericProperty(0)
+    # A title may come down to this share of its size to stay on one line (then it wraps).
+    MIN_TITLE_SCALE = 0.75
     # Shrinks the step's text a little when a long step (in a long language) would not fit:
     # learners cannot scroll, and clipped words are worse than slightly smaller ones.
     text_scale = NumericProperty(1.0)
@@ -42,6 +46,9 @@ class StepScreen(KioskScreen):
         # drawing its new words, and a learner waits for every step change.
         self._word_pool: list[Body] = []
         self._answer_pool: list[BigButton] = []
+        self._title_trigger = Clock.create_trigger(self._fit_title)
+        self.bind(lesson_title=self._title_trigger)
+        self.ids.lesson_title.bind(width=self._title_trigger)
 
     def _pooled(self, pool: list, index: int, make: type) -> object:  # type: ignore[type-arg]
         while len(pool) <= index:
@@ -101,6 +108,7 @@ class StepScreen(KioskScreen):
         self._update_buttons()
         self._fit_trigger()
         app.narrator.open(player_narration(player), player.language)
+        self._title_trigger()  # the text size may have changed under the same title
         Clock.schedule_once(self._prepare_next, 0)  # next frame: this step is on screen by then
 
     def _prepare_next(self, *_: object) -> None:
@@ -111,6 +119,22 @@ class StepScreen(KioskScreen):
         following = player.lesson.steps[player.index + 1]
         self.ids.phone.prepare(following.screen, player.text, self.app.settings.images_dir,
                                self.app.language)
+
+    def _fit_title(self, *_: object) -> None:
+        """The lesson title on one line when it can be: a long title in a long language comes
+        down a little (at most to MIN_TITLE_SCALE), so the header keeps its height and the
+        step's own words keep their room. Below that it wraps; it is never cut."""
+        from kivy.core.text import Label as CoreLabel
+
+        label = self.ids.lesson_title
+        full = self.app.theme.font_detail
+        if not self.lesson_title or label.width <= 1:
+            return
+        measure = CoreLabel(font_size=full, font_name=label.font_name, bold=label.bold)
+        width = measure.get_extents(self.lesson_title)[0]
+        room = label.width - 2
+        self.title_size = (0 if width <= room
+                           else max(full * self.MIN_TITLE_SCALE, int(full * room / width)))
 
     def _scaled_widgets(self) -> list[object]:
         return [*self.ids.words.children, *self.ids.answers.children]

@@ -70,12 +70,13 @@ class FitBar(BoxLayout):
         return [c for c in reversed(self.children) if isinstance(c, BigButton)]
 
     def _tall(self, *_: object) -> None:
-        """As tall as the tallest words need (every button of the bar is that tall)."""
+        """As tall as the tallest words need (every button of the bar is that tall). Two lines
+        fit the usual bar height, so the practice phone keeps its room."""
         app = App.get_running_app()
         if app is None:
             return
         theme = app.theme
-        needed = max(b.texture_size[1] for b in self._buttons()) + theme.gap * 1.5
+        needed = max(b.texture_size[1] for b in self._buttons()) + theme.gap * 0.6
         self.height = max(theme.button_height, needed)
 
     def _fit(self, *_: object) -> None:
