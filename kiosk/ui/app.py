@@ -344,6 +344,7 @@ class KioskApp(App):
             said = _("Your profile and all your progress have been deleted.")
             language = self.language
             self.learner_id = ""
+            self.player = None  # its lesson's rows are gone: no place to keep
             self.leave()
             self.narrator.open(said, language, autoplay=True)
 
