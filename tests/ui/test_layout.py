@@ -33,8 +33,15 @@ _languages = os.environ.get("KIOSK_TEST_LANGUAGES", ",".join(LANGUAGES)).split("
 SIZES = ("standard", "largest")
 # One app per (size, language, lesson) draws each of the lesson's steps in turn: building an
 # app costs more than drawing a step, and every step is drawn in several states.
-LESSONS = [(size, language, lesson.id) for size in SIZES for language in _languages
-           for lesson in _library.lessons.values()]
+# Found by drawing the answered state (issue 15), in the practice phone's code, not the step
+# screen's: strict, so that it fails the run as soon as the phone is fixed and this can go.
+KNOWN = {("largest", "id", "tricks-in-the-news"):
+         "answered, the sign badges make the phone's elements taller than the phone, pushing "
+         "its app bar off screen (kiosk/ui/widgets/phone.*)"}
+LESSONS = [pytest.param(*key, marks=pytest.mark.xfail(strict=True, reason=KNOWN[key]))
+           if key in KNOWN else key
+           for key in [(size, language, lesson.id) for size in SIZES for language in _languages
+                       for lesson in _library.lessons.values()]]
 
 
 def general_overflows(screen) -> list[str]:

@@ -31,8 +31,9 @@ class StepScreen(KioskScreen):
     next_label = StringProperty("")
     # The lesson title's font size when it is fitted to one line (0: the theme's own size).
     title_size = NumericProperty(0)
-    # A title may come down to this share of its size to stay on one line (then it wraps).
-    MIN_TITLE_SCALE = 0.75
+    # A title may come down to this size to stay on one line (then it wraps): the smallest
+    # print anywhere on the kiosk (the practice phone's small print; the audits' minimum).
+    MIN_TITLE_MM = 3.4
     # Shrinks the step's text a little when a long step (in a long language) would not fit:
     # learners cannot scroll, and clipped words are worse than slightly smaller ones.
     text_scale = NumericProperty(1.0)
@@ -122,8 +123,8 @@ class StepScreen(KioskScreen):
 
     def _fit_title(self, *_: object) -> None:
         """The lesson title on one line when it can be: a long title in a long language comes
-        down a little (at most to MIN_TITLE_SCALE), so the header keeps its height and the
-        step's own words keep their room. Below that it wraps; it is never cut."""
+        down a little (at most to MIN_TITLE_MM), so the header keeps its height and the step's
+        own words keep their room. Below that it wraps; it is never cut."""
         from kivy.core.text import Label as CoreLabel
 
         label = self.ids.lesson_title
@@ -133,8 +134,8 @@ class StepScreen(KioskScreen):
         measure = CoreLabel(font_size=full, font_name=label.font_name, bold=label.bold)
         width = measure.get_extents(self.lesson_title)[0]
         room = label.width - 2
-        self.title_size = (0 if width <= room
-                           else max(full * self.MIN_TITLE_SCALE, int(full * room / width)))
+        least = min(full, self.MIN_TITLE_MM * self.app.theme.px_per_mm)
+        self.title_size = 0 if width <= room else max(least, int(full * room / width))
 
     def _scaled_widgets(self) -> list[object]:
         return [*self.ids.words.children, *self.ids.answers.children]
