@@ -107,7 +107,7 @@ def test_every_step_fits_the_screen(kiosk, tmp_path, size, language, lesson_id):
     def check(where: str) -> None:
         screen._fit_trigger()
         kiosk.frames(2)
-        for _ in range(12):  # the text may be scaled down over a few frames
+        for _ in range(24):  # the text may be scaled down over a few frames
             if not screen._fit_trigger.is_triggered:
                 break
             kiosk.frames(1)

@@ -215,6 +215,11 @@ def test_the_header_grows_with_the_text_and_the_title_is_never_cut(kiosk):
                 assert not title.shorten, "the title is cut with …"
                 assert title.texture_size[1] <= title.height + 1
                 assert title.texture_size[0] <= title.width + 1, (language, title.text)
+        # A short title (English, the first lesson) has room to grow with the text.
+        app.set_language("en")
+        app.open_lesson("pay-shop-qr")
+        kiosk.screen.refresh()
+        kiosk.frames(3)
         ids = kiosk.screen.ids
         sizes[size] = (ids.step_label.font_size, ids.lesson_title.font_size)
     assert sizes["largest"][0] > sizes["standard"][0]

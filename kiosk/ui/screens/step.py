@@ -50,6 +50,9 @@ class StepScreen(KioskScreen):
         self._title_trigger = Clock.create_trigger(self._fit_title)
         self.bind(lesson_title=self._title_trigger)
         self.ids.lesson_title.bind(width=self._title_trigger)
+        # The column's room changes when the header or the bar settles (a title fitted, a bar
+        # label wrapped): fit the words again to the room there is now.
+        self.ids.left.bind(height=self._room_changed)
 
     def _pooled(self, pool: list, index: int, make: type) -> object:  # type: ignore[type-arg]
         while len(pool) <= index:
@@ -136,6 +139,14 @@ class StepScreen(KioskScreen):
         room = label.width - 2
         least = min(full, self.MIN_TITLE_MM * self.app.theme.px_per_mm)
         self.title_size = 0 if width <= room else max(least, int(full * room / width))
+
+    def on_title_size(self, *_: object) -> None:
+        # The header's height changed: what fitted (or overflowed) below it says nothing now.
+        self._room_changed()
+
+    def _room_changed(self, *_: object) -> None:
+        self._fitter.reset()
+        self._fit_trigger()
 
     def _scaled_widgets(self) -> list[object]:
         return [*self.ids.words.children, *self.ids.answers.children]
