@@ -5,6 +5,9 @@
 #   ./deploy/install.sh --root DIR       write every file under DIR instead of / (for tests):
 #                                        no apt, no user account, no Python set-up, no systemctl
 #
+# The first time, it sets the 6-digit volunteer PIN: typed twice at the prompt (Enter alone
+# makes one up), or from KIOSK_VOLUNTEER_PIN, or made up and printed once when nobody can type.
+#
 # For Raspberry Pi OS bookworm 64-bit (Lite) on a Pi 4 or 5; also works on Debian 12.
 # Safe to run again: whatever is already in place is left alone, and it says so.
 # An existing /etc/community-skills-kiosk/kiosk.toml is never overwritten.
@@ -30,7 +33,7 @@ GROUPS_NEEDED="video render input audio"
 
 ROOT=""
 usage() {
-    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
 }
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -253,6 +256,49 @@ else
         done_ "set the Pi to start without the desktop (the kiosk uses the whole screen)"
     else
         already "the Pi starts without a desktop"
+    fi
+fi
+
+# --- 8. The volunteer PIN ----------------------------------------------------------------------
+# Without one, the first person to touch "Volunteers" on the screen would choose it. The kiosk
+# itself hashes it (python -m kiosk volunteer set-pin), as the kiosk's user, so volunteer.toml
+# is the kiosk's own file (0600). A PIN already set is never replaced.
+step "8. Volunteer PIN"
+VOLUNTEER_TOML=$ROOT$STATE_DIR/volunteer.toml
+if [ -f "$VOLUNTEER_TOML" ] && grep -q '^pin_hash = ' "$VOLUNTEER_TOML"; then
+    already "a volunteer PIN is set (change it: sudo -u $KIOSK_USER KIOSK_HOME=$STATE_DIR $APP_DIR/.venv/bin/python -m kiosk volunteer set-pin)"
+else
+    made_up=0
+    pin=${KIOSK_VOLUNTEER_PIN:-}
+    if [ -z "$pin" ] && [ -t 0 ]; then
+        read -r -s -p "  Choose the 6-digit volunteer PIN (Enter alone: make one up): " pin; echo
+        if [ -n "$pin" ]; then
+            read -r -s -p "  The same PIN again: " again; echo
+            [ "$pin" = "$again" ] || die "The two PINs were not the same. Run the installer again."
+        fi
+    fi
+    if [ -z "$pin" ]; then
+        # Uniform enough: 2^32 is 4294 whole rounds of a million, the rest a bias of 1 in 10^6.
+        pin=$(printf '%06d' $(( $(od -An -N4 -tu4 /dev/urandom | tr -d ' ') % 1000000 )))
+        made_up=1
+    fi
+    [[ "$pin" =~ ^[0-9]{6}$ ]] || die "The volunteer PIN needs exactly 6 numbers, like 135790."
+    if [ -n "$ROOT" ]; then
+        python=${KIOSK_INSTALL_PYTHON:-python3}
+        as_kiosk=()
+    else
+        python=$DEST/.venv/bin/python
+        as_kiosk=(runuser -u "$KIOSK_USER" --)
+    fi
+    printf '%s\n' "$pin" | (cd "$DEST" && "${as_kiosk[@]}" env KIOSK_HOME="$ROOT$STATE_DIR" \
+        "$python" -m kiosk volunteer set-pin --pin-from-stdin >/dev/null) \
+        || die "Could not set the volunteer PIN."
+    done_ "set the volunteer PIN"
+    if [ "$made_up" = 1 ]; then
+        echo
+        echo "  Volunteer PIN: $pin"
+        echo "  Write it down now and give it to the volunteers: it is not shown again."
+        echo "  (Change it: sudo -u $KIOSK_USER KIOSK_HOME=$STATE_DIR $APP_DIR/.venv/bin/python -m kiosk volunteer set-pin)"
     fi
 fi
 

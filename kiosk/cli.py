@@ -11,6 +11,7 @@ Examples::
     python -m kiosk i18n check            # translation catalogs complete and up to date
     python -m kiosk server serve --db server.db   # the managers' server (see docs/SERVER.md)
     python -m kiosk sync status           # statistics waiting to be sent (see docs/SYNC.md)
+    python -m kiosk sync salvage          # queue figures left in a damaged progress file
     python -m kiosk volunteer set-pin     # the 6-digit PIN of the volunteer screen
 """
 
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from kiosk.config import load_settings
 from kiosk.i18n import LANGUAGES
-from kiosk.lessons import Library, lesson_files, load_library
+from kiosk.lessons import Lesson, Library, lesson_files, load_library
 from kiosk.lessons.library import check_files, load_topics
 
 SCREENS = ("welcome", "start", "privacy", "profile", "pin", "topics", "lessons", "step", "done",
@@ -45,6 +46,9 @@ def _build_parser() -> argparse.ArgumentParser:
     check = lesson_commands.add_parser("check", help="check lesson files and list every problem")
     check.add_argument("paths", nargs="*", type=Path,
                        help="lesson files or folders (default: every lesson)")
+    check.add_argument("--strict", action="store_true",
+                       help="exit 1 on warnings too (untranslated, money in text, long "
+                            "sentences, brand names)")
 
     i18n = commands.add_parser("i18n", help="translation catalogs (wraps pybabel)")
     i18n_commands = i18n.add_subparsers(dest="i18n_command", required=True)
@@ -85,10 +89,15 @@ def _build_parser() -> argparse.ArgumentParser:
     enrol = sync_commands.add_parser("enrol", help="enrol this kiosk with a one-time code")
     enrol.add_argument("code", help="the code the programme manager gave, e.g. N3XX7-UARAJ")
     enrol.add_argument("--server", required=True, help="the server's address, https://...")
+    enrol.add_argument("--insecure", action="store_true",
+                       help="allow http:// to a server that is not this computer (the kiosk's "
+                       "key then travels unencrypted)")
     now = sync_commands.add_parser("now", help="send waiting statistics now")
     now.add_argument("--retry-refused", action="store_true",
                      help="first put batches the server refused back in the queue")
     sync_commands.add_parser("status", help="what is waiting, the last success and problem")
+    sync_commands.add_parser("salvage", help="queue the figures still waiting in a damaged "
+                             "progress file (sync now does this by itself)")
     export = sync_commands.add_parser("export", help="write a signed bundle for a USB stick")
     export.add_argument("directory", type=Path, help="folder to write to, e.g. /media/usb")
 
@@ -119,8 +128,34 @@ def server_main(argv: list[str]) -> int:
     return int(run_server_command(parser.parse_args(argv)))
 
 
-def check_lessons(paths: Sequence[Path]) -> int:
-    """Print every problem as ``PATH: step N: field: message``; exit status 1 if there is any."""
+def lesson_warnings(lessons: Sequence[Lesson], locales_dir: Path) -> list[str]:
+    """Warnings for lessons that load: languages they are not complete in (kiosk/i18n/coverage),
+    then money in the text, long sentences and brand names (kiosk/lessons/style)."""
+    from kiosk.i18n import SOURCE_LANGUAGE, translations_for
+    from kiosk.i18n.coverage import lesson_strings, missing_strings, needs_translation
+    from kiosk.lessons.style import load_brands, style_warnings
+
+    catalogs = [translations_for(language, locales_dir) for language in LANGUAGES
+                if language != SOURCE_LANGUAGE]
+    brands = load_brands()
+    out: list[str] = []
+    for lesson in lessons:
+        to_translate = sum(1 for s in lesson_strings(lesson) if needs_translation(s))
+        for catalog in catalogs:
+            missing = missing_strings(lesson, catalog)
+            if missing:
+                out.append(
+                    f"warning: {lesson.path}: not completely translated into {catalog.language}"
+                    f" ({len(missing)} of {to_translate} strings missing), so it "
+                    f"is not listed in {catalog.language}; run python -m kiosk i18n extract, "
+                    "then i18n update, translate, and i18n check")
+        out.extend(f"warning: {w}" for w in style_warnings(lesson, catalogs, brands))
+    return out
+
+
+def check_lessons(paths: Sequence[Path], *, strict: bool = False) -> int:
+    """Print every problem as ``PATH: step N: field: message``, then every warning; exit status 1
+    if there is a problem (or, with ``strict``, a warning)."""
     settings = load_settings()
     if not paths:
         library = load_library(settings.lessons_dir, settings.images_dir)
@@ -131,33 +166,42 @@ def check_lessons(paths: Sequence[Path]) -> int:
         for path in paths:
             files.extend(lesson_files(path) if path.is_dir() else [path])
         # Lessons already in the kiosk's folder count for duplicate ids, except the files checked.
-        checked = {f.resolve() for f in files}
-        others = [p for p in lesson_files(settings.lessons_dir) if p.resolve() not in checked]
+        named = {f.resolve() for f in files}
+        others = [p for p in lesson_files(settings.lessons_dir) if p.resolve() not in named]
         check_files(others, [t.id for t in library.topics], settings.images_dir, library)
         library.problems.clear()
         library.files_checked = 0
         check_files(files, [t.id for t in library.topics], settings.images_dir, library)
     for problem in library.problems:
         print(problem)
+    checked = sorted((lesson for lesson in library.lessons.values()
+                      if not paths or lesson.path in set(files)),
+                     key=lambda lesson: str(lesson.path))
+    warnings = lesson_warnings(checked, settings.locales_dir)
+    for warning in warnings:
+        print(warning)
     bad = len(library.skipped_files)
     good = library.files_checked - bad
+    warned = f"; {len(warnings)} warning(s)" if warnings else ""
     if library.problems:
-        print(f"{len(library.problems)} problem(s) in {bad} file(s); {good} lesson file(s) OK.",
-              file=sys.stderr)
+        print(f"{len(library.problems)} problem(s) in {bad} file(s); {good} lesson file(s) OK"
+              f"{warned}.", file=sys.stderr)
         return 1
-    steps = sum(lesson.step_count for lesson in library.lessons.values()
-                if not paths or lesson.path in {f for f in files})
-    print(f"All {good} lesson file(s) OK ({steps} steps).")
-    return 0
+    steps = sum(lesson.step_count for lesson in checked)
+    print(f"All {good} lesson file(s) OK ({steps} steps){warned}.")
+    return 1 if strict and warnings else 0
 
 
 def run_i18n(command: str, language: str | None) -> int:
     from kiosk.i18n import catalogs
 
+    locales_dir = load_settings().locales_dir
     if command == "check":
-        problems = catalogs.check()
+        problems = catalogs.check(locales_dir)
         for problem in problems:
             print(problem)
+        for path, counts in sorted(catalogs.to_do_counts(problems).items()):
+            print(f"{path}: {catalogs.describe_counts(counts)}")
         if problems:
             print(f"{len(problems)} catalog problem(s).", file=sys.stderr)
             return 1
@@ -165,10 +209,10 @@ def run_i18n(command: str, language: str | None) -> int:
         return 0
     if command == "init":
         assert language is not None
-        catalogs.init_language(language)
+        catalogs.init_language(language, locales_dir)
         return 0
     {"extract": catalogs.extract_all, "update": catalogs.update_all,
-     "compile": catalogs.compile_all}[command]()
+     "compile": catalogs.compile_all}[command](locales_dir)
     return 0
 
 
@@ -177,7 +221,7 @@ def run_sync(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     if args.sync_command == "enrol":
-        return sync.enrol_command(settings, args.code, args.server)
+        return sync.enrol_command(settings, args.code, args.server, insecure=args.insecure)
     if args.sync_command == "now":
         if args.retry_refused:
             sync.retry_refused(settings)
@@ -186,6 +230,8 @@ def run_sync(args: argparse.Namespace) -> int:
         return sync.status_command(settings)
     if args.sync_command == "export":
         return sync.export_command(settings, args.directory)
+    if args.sync_command == "salvage":
+        return sync.salvage_command(settings)
     raise AssertionError(args.sync_command)
 
 
@@ -234,7 +280,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(run_kiosk(windowed=bool(getattr(args, "windowed", False))))
     if args.command == "lessons":
         logging.getLogger("kiosk.lessons").setLevel(logging.ERROR)  # problems are printed below
-        return check_lessons(list(args.paths))
+        return check_lessons(list(args.paths), strict=bool(args.strict))
     if args.command == "audio":
         from kiosk.speech.build import build_command  # imported late: gTTS pulls in requests
 

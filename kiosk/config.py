@@ -62,6 +62,10 @@ class Settings:
     # Speech: narration volume (0.0-1.0) and whether each step is read aloud as it opens.
     speech_volume: float = 1.0
     speech_autoplay: bool = True
+    # espeak-ng's Vietnamese accent: "north" (Hanoi, the default: the standard on Vietnamese
+    # television), "south" (Saigon, where many Vietnamese spouses in Taiwan come from) or
+    # "central". Only clips synthesised on the kiosk change; gTTS has one Vietnamese voice.
+    vietnamese_voice: str = "north"
     # A shared kiosk forgets the screen when a learner walks away: after this many seconds with
     # no touch it asks "Are you still there?", then counts down before going back to the start.
     idle_timeout: float = 120.0
@@ -109,6 +113,7 @@ _ENV_KEYS = {
     "KIOSK_FULLSCREEN": "fullscreen",
     "KIOSK_SPEECH_VOLUME": "speech_volume",
     "KIOSK_SPEECH_AUTOPLAY": "speech_autoplay",
+    "KIOSK_VIETNAMESE_VOICE": "vietnamese_voice",
     "KIOSK_IDLE_TIMEOUT": "idle_timeout",
     "KIOSK_IDLE_COUNTDOWN": "idle_countdown",
 }
@@ -120,6 +125,7 @@ VOLUNTEER_FILE = "volunteer.toml"
 VOLUNTEER_SETTINGS = ("languages", "idle_timeout", "speech_volume")
 IDLE_TIMEOUT_RANGE = (30.0, 3600.0)
 SPEECH_VOLUME_RANGE = (0.0, 1.0)
+VIETNAMESE_ACCENTS = ("north", "south", "central")  # kiosk.speech.espeak.VIETNAMESE_VOICES
 
 
 def volunteer_file(home: Path) -> Path:
@@ -203,6 +209,8 @@ def _coerce(name: str, raw: Any) -> Any:
         return int(raw)
     if kind == "float":
         return float(raw)
+    if name == "vietnamese_voice" and str(raw) not in VIETNAMESE_ACCENTS:
+        raise ValueError(f"use one of {', '.join(VIETNAMESE_ACCENTS)}")
     return str(raw)
 
 

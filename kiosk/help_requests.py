@@ -1,5 +1,6 @@
 """Help requests: a learner's tap on "Help" waits in a list for a volunteer, until they mark it
-done.
+done, or until the learner leaves (then it is closed as "left", so the list of people waiting
+only ever holds someone who is still at the kiosk).
 
 Only where the learner is (lesson, step, screen) and when is kept: no name, no free text. A
 request belongs to a learner, so deleting a profile deletes its requests (ON DELETE CASCADE).
@@ -14,6 +15,11 @@ request belongs to a learner, so deleting a profile deletes its requests (ON DEL
     >>> resolve(store, first)
     >>> open_requests(store)
     []
+    >>> second = ask_for_help(store, learner, lesson_id=None, step=None, screen="topics")
+    >>> learner_left(store, learner)
+    1
+    >>> open_requests(store), [r.id for r in left_requests(store)] == [second]
+    ([], True)
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ class HelpRequest:
     step: int | None  # 0-based step index, as in the store
     screen: str  # the screen's name, e.g. "step" or "topics"
     picture: str | None  # the profile's picture, so a volunteer knows whom to go to; None: guest
+    left_at: str | None = None  # when the learner left without being helped (ISO, UTC)
 
 
 def ask_for_help(store: ProgressStore, learner_id: str, *, lesson_id: str | None,
@@ -67,6 +74,32 @@ def open_requests(store: ProgressStore) -> list[HelpRequest]:
 def resolve(store: ProgressStore, request_id: int) -> None:
     """A volunteer has helped: the request leaves the list (resolving twice changes nothing)."""
     with store.transaction():
-        store.execute("UPDATE help_requests SET resolved_at = ? WHERE id = ? AND "
-                      "resolved_at IS NULL", store.clock().isoformat(timespec="seconds"),
-                      request_id)
+        store.execute("UPDATE help_requests SET resolved_at = ?, closed_because = 'helped' "
+                      "WHERE id = ? AND resolved_at IS NULL",
+                      store.clock().isoformat(timespec="seconds"), request_id)
+
+
+def learner_left(store: ProgressStore, learner_id: str) -> int:
+    """``learner_id`` has gone ("I have finished", signing out, or nobody touched the screen):
+    their open request, if any, is closed as "left", so no volunteer walks over to an empty
+    kiosk. Returns how many were closed (0 or 1)."""
+    with store.transaction():
+        cursor = store.execute(
+            "UPDATE help_requests SET resolved_at = ?, closed_because = 'left' "
+            "WHERE learner_id = ? AND resolved_at IS NULL",
+            store.clock().isoformat(timespec="seconds"), learner_id)
+    return int(cursor.rowcount)
+
+
+def left_requests(store: ProgressStore, *, since: str = "") -> list[HelpRequest]:
+    """Requests whose learner left before a volunteer came, asked at or after ``since`` (an ISO
+    date or timestamp), the most recent first: the volunteers may want to know someone gave up
+    waiting."""
+    rows = store.execute(
+        "SELECT h.id, h.asked_at, h.lesson_id, h.step, h.screen, p.picture, h.resolved_at "
+        "FROM help_requests h LEFT JOIN profiles p ON p.learner_id = h.learner_id "
+        "WHERE h.closed_because = 'left' AND h.asked_at >= ? "
+        "ORDER BY h.resolved_at DESC, h.id DESC", since).fetchall()
+    return [HelpRequest(id=int(row[0]), asked_at=str(row[1]), lesson_id=row[2],
+                        step=None if row[3] is None else int(row[3]), screen=str(row[4]),
+                        picture=row[5], left_at=str(row[6])) for row in rows]

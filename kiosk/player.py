@@ -20,8 +20,9 @@ import random
 from dataclasses import dataclass, field
 from typing import Literal
 
-from kiosk.i18n import N_, _, fill, lesson_gettext
-from kiosk.lessons.model import Lesson, Sign, Step
+from kiosk.i18n import N_, _, fill, translations_for
+from kiosk.i18n.coverage import lesson_translator, text_language
+from kiosk.lessons.model import Lesson, PhoneScreen, Sign, Step
 from kiosk.progress import LessonProgress, ProgressStore, StorageError
 
 GENERIC_HELP = {
@@ -31,6 +32,15 @@ GENERIC_HELP = {
     "order": N_("Tap the sentences in the order you would do them. Start with the first."),
     "spot": N_("Look closely at the phone. Then tap It is real or It is fake."),
 }
+# A tap on the practice phone when the step asks for something else: like a real phone, it always
+# answers, kindly, and says where the answer is instead (issue 15: a silent phone looked broken).
+NOT_THIS_YET = {
+    "explain": N_("Not this one yet. Read the words, then tap Next."),
+    "choice": N_("Not this one yet. Choose one of the answers under the words."),
+    "order": N_("Not this one yet. Tap the sentences in the order you would do them."),
+    "spot": N_("Not this one yet. Look closely, then tap It is real or It is fake."),
+}
+ALREADY_DONE = N_("You have done this step. Tap Next when you are ready.")
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,7 @@ class Feedback:
     text: str
     point_at: str = ""  # an element id on the phone to draw attention to
     signs: tuple[Sign, ...] = ()
+    screen: PhoneScreen | None = None  # the phone moves to this screen (a tap step's leads_to)
 
     @property
     def right(self) -> bool:
@@ -85,10 +96,18 @@ class LessonPlayer:
         return _("Step {number} of {total}").format(number=self.index + 1,
                                                     total=self.lesson.step_count)
 
+    @property
+    def text_language(self) -> str:
+        """The language the lesson's words are in: the learner's, or English when the lesson is
+        not completely translated into it (never a mix; see kiosk.i18n.coverage)."""
+        return text_language(self.lesson, translations_for(self.language))
+
     def text(self, source: str) -> str:
         """A lesson sentence in the learner's language, with its values filled in."""
-        return fill(lesson_gettext(source), self.lesson.values, locale=self.language,
-                    currency=self.currency)
+        translations = translations_for(self.language)
+        language = text_language(self.lesson, translations)
+        return fill(lesson_translator(self.lesson, translations)(source), self.lesson.values,
+                    locale=language, currency=self.currency)
 
     @property
     def sentences(self) -> list[str]:
@@ -99,6 +118,8 @@ class LessonPlayer:
         step = self.step
         if step.help:
             return self.text(step.help)
+        if step.kind == "order" and self.picked:
+            return self.order_hint
         if step.hint and step.kind in ("tap", "order"):
             return self.text(step.hint)
         return _(GENERIC_HELP[step.kind])
@@ -122,14 +143,30 @@ class LessonPlayer:
         return items
 
     @property
+    def order_hint(self) -> str:
+        """An order step's hint for where the learner is: the lesson's own (it is about the
+        first item: "Start with the camera.") until the first item is placed, then what comes
+        after the last one placed (issue 15: the first hint stayed after the camera was)."""
+        if not self.picked:
+            return self.text(self.step.hint)
+        done = self.text(self.step.items[self.picked[-1]])
+        return _("Not that one yet. You have done: {item} What comes next?").format(item=done)
+
+    @property
     def is_last(self) -> bool:
         return self.index == self.lesson.step_count - 1
 
     # --- what the learner does ---------------------------------------------------------------
-    def tap(self, element_id: str | None) -> Feedback | None:
-        """A tap on the practice phone (``None``: on the phone but on no element)."""
-        if self.step.kind != "tap" or self.solved_here:
-            return None
+    def tap(self, element_id: str | None) -> Feedback:
+        """A tap on the practice phone (``None``: on the phone but on no element). Every tap gets
+        an answer; only a tap step's taps count as answers. The others ("Not this one yet",
+        "You have done this step") are not saved and leave ``answer_shown`` (the answer whose
+        feedback the screen keeps, and redraws after a language or size change) as it was."""
+        step = self.step
+        if self.solved_here:
+            return Feedback("right", _(ALREADY_DONE))
+        if step.kind != "tap":
+            return Feedback("hint", _(NOT_THIS_YET[step.kind]))
         return self._answer(("tap", element_id))
 
     def choose(self, option: int) -> Feedback | None:
@@ -184,8 +221,10 @@ class LessonPlayer:
         step = self.step
         if kind == "tap":
             if value == step.target:
+                # The phone's next screen is part of the answer: redrawn with it after a
+                # language or size change, and on a resumed answered step.
                 return True, Feedback("right", self.text(step.praise) if step.praise
-                                      else _("Well done."))
+                                      else _("Well done."), screen=step.leads_to)
             return False, Feedback("hint", self.text(step.hint), point_at=step.target)
         if kind == "choice":
             assert isinstance(value, int)
@@ -194,7 +233,9 @@ class LessonPlayer:
                                             self.text(chosen.feedback))
         if kind == "order":
             if value == -1:
-                return False, Feedback("hint", self.text(step.hint))
+                # What comes after the items placed so far (self.picked is unchanged by a
+                # wrong pick, so a redraw says the same thing in the new language).
+                return False, Feedback("hint", self.order_hint)
             if len(self.picked) < len(step.items):
                 return True, Feedback("right", _("Yes. What comes next?"))
             return True, Feedback("right", _("Well done. That is the right order."))

@@ -6,6 +6,17 @@ is kept only as a salted hash. Two learners may choose the same picture (the PIN
 apart), but not the same picture and PIN. Wrong PINs are counted per picture in the progress file
 and answered with a calm pause (:class:`kiosk.pins.CalmPause`), never a lock.
 
+Making a profile must not be a faster way to guess a PIN than signing in. Refusing a taken
+picture and PIN says "someone has this PIN", and accepting one says "nobody has it", so *every*
+try at making a profile with a picture somebody already has counts, like a wrong PIN, towards
+that picture's pause, and while the picture rests no profile is made with it either (the learner
+is asked to choose another picture, or to wait a little). And the right PIN no longer wipes the
+count: otherwise a guesser with a profile of their own on that picture would sign in with it
+every second try and never meet a pause. The count is forgotten an hour after the last try, as
+before. Allowing the same picture and PIN twice was the other way to say nothing at creation; it
+was not chosen because two learners would then sign in to one profile, seeing each other's
+progress, which is exactly the confusion profiles are there to avoid.
+
     >>> store = ProgressStore.in_memory()
     >>> profiles = Profiles(store)
     >>> ana = profiles.create("boat", "2580", language="vi")
@@ -120,42 +131,75 @@ class Profiles:
         if not is_valid_pin(pin, PIN_LENGTH):
             raise ProfileError(_("Please choose a different PIN. It needs 4 numbers."))
         _check_text_size(text_size)
+        if self.paused_for(picture) > 0:
+            # Not even checked while the picture rests, as for signing in.
+            raise ProfileError(_("This picture is resting for a moment. Please choose another "
+                                 "picture, or try again in a few minutes."))
         pin_hash = hash_pin(pin)  # outside the write lock: it takes a moment
         now = self.store.clock()
         stamp = now.isoformat(timespec="seconds")
         with self.store.transaction():
             # Inside the transaction, so two kiosks' worth of taps cannot both take the pair.
-            for _other, stored in self._with_picture(picture):
-                if verify_pin(pin, stored):
-                    raise ProfileError(_("Please choose a different PIN."))
-            if learner_id is None:
-                learner_id = uuid.uuid4().hex
-                self.store.execute(
-                    "INSERT INTO learners (id, kind, created_day) VALUES (?, 'profile', ?)",
-                    learner_id, now.date().isoformat())
-            else:
-                if self.store.execute("SELECT 1 FROM learners WHERE id = ?",
-                                      learner_id).fetchone() is None:
-                    raise KeyError(f"no learner {learner_id!r}")
-                if self.store.execute("SELECT 1 FROM profiles WHERE learner_id = ?",
-                                      learner_id).fetchone() is not None:
-                    raise ValueError(f"learner {learner_id!r} already has a profile")
-                # The guest's lessons, answers and session stay where they are: same id.
-                self.store.execute("UPDATE learners SET kind = 'profile' WHERE id = ?",
-                                   learner_id)
-            self.store.execute(
-                "INSERT INTO profiles (learner_id, picture, pin_hash, text_size, high_contrast, "
-                "language, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-                learner_id, picture, pin_hash, text_size, int(high_contrast), language, stamp)
+            others = self._with_picture(picture)
+            # Every one is checked, so the time taken says nothing about which one matched.
+            taken = [verify_pin(pin, stored) for _other, stored in others]
+            if others:
+                # Whatever the answer, it told the learner something about the others' PINs.
+                self._count_try(picture, stamp)
+            if not any(taken):
+                learner_id = self._insert(picture, pin_hash, language, text_size, high_contrast,
+                                          learner_id, now)
+        if any(taken):
+            raise ProfileError(_("Please choose a different PIN."))
+        assert learner_id is not None
         profile = self.get(learner_id)
         assert profile is not None
         return profile
+
+    def _insert(self, picture: str, pin_hash: str, language: str, text_size: str,
+                high_contrast: bool, learner_id: str | None, now: dt.datetime) -> str:
+        """Inside a transaction: the learner (new, or the guest becoming a profile) and the
+        profile row. Returns the learner id."""
+        stamp = now.isoformat(timespec="seconds")
+        if learner_id is None:
+            learner_id = uuid.uuid4().hex
+            self.store.execute(
+                "INSERT INTO learners (id, kind, created_day) VALUES (?, 'profile', ?)",
+                learner_id, now.date().isoformat())
+        else:
+            if self.store.execute("SELECT 1 FROM learners WHERE id = ?",
+                                  learner_id).fetchone() is None:
+                raise KeyError(f"no learner {learner_id!r}")
+            if self.store.execute("SELECT 1 FROM profiles WHERE learner_id = ?",
+                                  learner_id).fetchone() is not None:
+                raise ValueError(f"learner {learner_id!r} already has a profile")
+            # The guest's lessons, answers and session stay where they are: same id.
+            self.store.execute("UPDATE learners SET kind = 'profile' WHERE id = ?",
+                               learner_id)
+        self.store.execute(
+            "INSERT INTO profiles (learner_id, picture, pin_hash, text_size, high_contrast, "
+            "language, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+            learner_id, picture, pin_hash, text_size, int(high_contrast), language, stamp)
+        return learner_id
 
     # --- signing in ---------------------------------------------------------------------------
     def pictures_in_use(self) -> list[str]:
         """The pictures at least one profile has, in :data:`PICTURES` order."""
         used = {row[0] for row in self.store.execute("SELECT DISTINCT picture FROM profiles")}
         return [picture for picture in PICTURES if picture in used]
+
+    def _count_try(self, picture: str, stamp: str) -> int:
+        """Inside a transaction: one more try against ``picture``'s pause; the new count."""
+        row = self.store.execute("SELECT failures, last_failed_at FROM pin_failures "
+                                 "WHERE picture = ?", picture).fetchone()
+        failures = 1
+        if row is not None and not self.pause.forgotten(self._elapsed(str(row[1]))):
+            failures = int(row[0]) + 1
+        self.store.execute(
+            "INSERT INTO pin_failures (picture, failures, last_failed_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (picture) DO UPDATE SET failures = excluded.failures, "
+            "last_failed_at = excluded.last_failed_at", picture, failures, stamp)
+        return failures
 
     def paused_for(self, picture: str) -> float:
         """Seconds before the next PIN may be tried for ``picture`` (0: go ahead)."""
@@ -170,7 +214,9 @@ class Profiles:
 
         While a pause is on, the PIN is not even checked (so guessing during it gains nothing).
         A wrong PIN adds one to the picture's count, kept in the progress file so that a restart
-        does not end a pause; the right one clears the count and notes the day.
+        does not end a pause; the right one notes the day but leaves the count to be forgotten
+        in its own time (see the module's docstring: clearing it would let a guesser with a
+        profile on the same picture reset it at will).
         """
         waiting = self.paused_for(picture)
         if waiting > 0:
@@ -182,19 +228,10 @@ class Profiles:
         stamp = self.store.clock().isoformat(timespec="seconds")
         with self.store.transaction():
             if matches:
-                self.store.execute("DELETE FROM pin_failures WHERE picture = ?", picture)
                 self.store.execute("UPDATE profiles SET last_seen_at = ? WHERE learner_id = ?",
                                    stamp, matches[0])
             else:
-                row = self.store.execute("SELECT failures, last_failed_at FROM pin_failures "
-                                         "WHERE picture = ?", picture).fetchone()
-                failures = 1
-                if row is not None and not self.pause.forgotten(self._elapsed(str(row[1]))):
-                    failures = int(row[0]) + 1
-                self.store.execute(
-                    "INSERT INTO pin_failures (picture, failures, last_failed_at) VALUES (?, ?, ?) "
-                    "ON CONFLICT (picture) DO UPDATE SET failures = excluded.failures, "
-                    "last_failed_at = excluded.last_failed_at", picture, failures, stamp)
+                failures = self._count_try(picture, stamp)
         if not matches:
             return SignInResult(None, self.pause.pause_after(failures))
         return SignInResult(self.get(matches[0]), 0.0)

@@ -33,6 +33,7 @@ from typing import Any
 
 import sqlite_utils
 
+from kiosk.files import private_file
 from kiosk.i18n import _
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,11 @@ def utc_now() -> dt.datetime:
 
 class StorageError(Exception):
     """Progress could not be saved. ``str()`` is a message a volunteer can act on."""
+
+
+class DamagedStore(StorageError):
+    """The file is damaged and the caller asked not to move it aside; ``str()`` is SQLite's
+    own words for the damage."""
 
 
 # Each migration takes the schema from version N-1 to N and runs inside one transaction together
@@ -193,7 +199,30 @@ V3 = """
             WHERE resolved_at IS NULL
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3]
+# V4: how a help request was closed: 'helped' (a volunteer tapped "Helped") or 'left' (the learner
+# left before anyone came: "I have finished", sign out or the idle timeout). A request still open
+# must mean someone is at the kiosk waiting (issue 15).
+V4 = """
+        ALTER TABLE help_requests ADD COLUMN closed_because TEXT
+"""
+
+# V5: the store's sync *epoch* (docs/SYNC.md "A replaced progress store"). Counter revisions count
+# up within one store; a store started afresh after damage begins again at revision 1, so the
+# server keys every counter by (kiosk, epoch, day, lesson, version, language) and adds epochs up.
+# A fresh store gets a random epoch. A store already in use keeps '' — the server filed its
+# figures under '' before epochs existed, and a new epoch would count them twice. Each queued
+# batch keeps the epoch it was built under, so batches recovered from a damaged file go out
+# under their own store's epoch even when its sync_state cannot be read.
+V5 = """
+        ALTER TABLE outbox_batches ADD COLUMN epoch TEXT NOT NULL DEFAULT '';
+        INSERT INTO sync_state (key, value)
+            SELECT 'sync.epoch', lower(hex(randomblob(16)))
+            WHERE NOT EXISTS (SELECT 1 FROM sync_counters)
+              AND NOT EXISTS (SELECT 1 FROM outbox_batches)
+              AND NOT EXISTS (SELECT 1 FROM sync_state WHERE key = 'sync.last_success')
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -250,10 +279,16 @@ class ProgressStore:
 
     # --- opening -----------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: Path, *, clock: Clock = utc_now) -> ProgressStore:
-        """Open (or create) the store. A damaged file is moved aside and a fresh one started."""
+    def open(cls, path: Path, *, clock: Clock = utc_now,
+             move_damaged: bool = True) -> ProgressStore:
+        """Open (or create) the store. A damaged file is moved aside and a fresh one started.
+
+        ``move_damaged=False`` is for commands that only look (``sync status``): a damaged file
+        raises :class:`DamagedStore` and stays exactly where it is."""
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            # Learners' progress and PIN hashes: owner only (0600, new folders 0700), whatever
+            # the umask of whoever runs the kiosk or its CLI.
+            private_file(path)
         except OSError as exc:
             raise StorageError(_storage_message(exc)) from exc
         notices: list[str] = []
@@ -267,6 +302,8 @@ class ProgressStore:
         except sqlite3.DatabaseError as exc:
             with suppress(Exception):
                 db.conn.close()
+            if not move_damaged:
+                raise DamagedStore(str(exc)) from exc
             moved = _move_aside(path, clock())
             message = _("The progress file could not be read ({error}). It was moved to "
                         "{path} and a new one was started. Learners' earlier progress is in "
@@ -274,6 +311,7 @@ class ProgressStore:
                             error=exc, path=moved)
             log.error(message)
             notices.append(message)
+            private_file(path)  # the fresh file too
             db = _connect(path)
             _migrate(db)
         return cls(db, path, clock=clock, notices=notices)

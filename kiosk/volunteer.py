@@ -27,7 +27,9 @@ shown here are converted with the machine's time zone (the one ``date`` prints; 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -311,22 +313,26 @@ def save_volunteer_settings(home: Path, *, languages: tuple[str, ...] | None = N
     _write_volunteer_file(home, pin_hash, {**settings, **chosen})
 
 
+TRIES_FILE = "volunteer-tries.json"
+
+
 class VolunteerAccess:
     """The volunteer PIN: 6 digits, stored as a hash in ``KIOSK_HOME/volunteer.toml``.
 
     Wrong tries are answered with :class:`CalmPause` (never a lock: a volunteer must always be
-    able to get in to help). They are counted in memory: a restart starting the count afresh is
-    fine for a PIN only volunteers use, and a power cut is no way to guess faster than the pause.
-    The file is read at each check, so a PIN set from the command line works at once.
+    able to get in to help). They are counted in ``KIOSK_HOME/volunteer-tries.json`` (owner only)
+    with the wall-clock time of the last one, like the learners' counts in the progress file, so
+    restarting the kiosk (or pulling the plug) does not end a pause: before, the count lived in
+    memory and a restart gave a guesser three fresh tries. A clock set back forgets the count
+    (the rule is never to lock for good; see :meth:`CalmPause.forgotten`). The files are read at
+    each check, so a PIN set from the command line works at once.
     """
 
-    def __init__(self, home: Path, clock: Callable[[], float] = time.monotonic, *,
+    def __init__(self, home: Path, clock: Callable[[], float] = time.time, *,
                  pause: CalmPause | None = None) -> None:
         self.home = home
         self.clock = clock
         self.pause = pause or CalmPause()
-        self._failures = 0
-        self._last_failed = 0.0
 
     def is_set(self) -> bool:
         return _current(self.home)[0] is not None
@@ -337,13 +343,39 @@ class VolunteerAccess:
             raise ValueError(_("The volunteer PIN needs exactly 6 numbers, like 135790."))
         _pin, settings = _current(self.home)
         _write_volunteer_file(self.home, hash_pin(pin), settings)
-        self._failures = 0
+        self._save_tries(0, 0.0)
+
+    # --- the count of wrong tries, on disk ---------------------------------------------------
+    def _tries(self) -> tuple[int, float]:
+        try:
+            data = json.loads((self.home / TRIES_FILE).read_text("utf-8"))
+            return int(data["failures"]), float(data["last_failed_at"])
+        except FileNotFoundError:
+            return 0, 0.0
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            # A damaged count must not lock volunteers out, nor hand out fresh tries for ever:
+            # treat it as one pause's worth of wrong tries, just now.
+            log.warning("volunteer tries file unreadable (%s): counting it as a pause", exc)
+            failures, now = self.pause.free_tries, self.clock()
+            with contextlib.suppress(OSError):  # written down, so the pause ends in its time
+                self._save_tries(failures, now)
+            return failures, now
+
+    def _save_tries(self, failures: int, last_failed_at: float) -> None:
+        path = self.home / TRIES_FILE
+        if not failures:
+            path.unlink(missing_ok=True)
+            return
+        write_atomic(path, json.dumps({"failures": failures,
+                                       "last_failed_at": last_failed_at}).encode("utf-8"),
+                     private=True)
 
     def paused_for(self) -> float:
         """Seconds before the next try (0: go ahead)."""
-        if not self._failures:
+        failures, last_failed_at = self._tries()
+        if not failures:
             return 0.0
-        return self.pause.remaining(self._failures, self.clock() - self._last_failed)
+        return self.pause.remaining(failures, self.clock() - last_failed_at)
 
     def check(self, pin: str) -> float:
         """0.0: ``pin`` is right. Above 0: wrong, or a pause is on (then the PIN is not even
@@ -357,10 +389,11 @@ class VolunteerAccess:
         if waiting > 0:
             return waiting
         if verify_pin(pin, stored):
-            self._failures = 0
+            self._save_tries(0, 0.0)
             return 0.0
+        failures, last_failed_at = self._tries()
         now = self.clock()
-        forgotten = self.pause.forgotten(now - self._last_failed)
-        self._failures = 1 if not self._failures or forgotten else self._failures + 1
-        self._last_failed = now
-        return self.pause.pause_after(self._failures) or WRONG_PIN
+        forgotten = self.pause.forgotten(now - last_failed_at)
+        failures = 1 if not failures or forgotten else failures + 1
+        self._save_tries(failures, now)
+        return self.pause.pause_after(failures) or WRONG_PIN

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import PROJECT_ROOT, Settings, load_settings
+from kiosk.volunteer import VolunteerAccess
 
 DEPLOY = PROJECT_ROOT / "deploy"
 INSTALL = DEPLOY / "install.sh"
@@ -182,13 +183,17 @@ def sandbox(tmp_path: Path) -> tuple[Path, dict[str, str], Path]:
         stub = stubs / tool
         stub.write_text(f'#!/bin/sh\necho "{tool} $*" >> "{calls}"\nexit 1\n', "utf-8")
         stub.chmod(0o755)
-    env = {**os.environ, "PATH": f"{stubs}:{os.environ['PATH']}"}
+    # The kiosk's own Python sets the volunteer PIN (in --root mode the installer makes no venv).
+    env = {**os.environ, "PATH": f"{stubs}:{os.environ['PATH']}",
+           "KIOSK_INSTALL_PYTHON": sys.executable}
+    env.pop("KIOSK_VOLUNTEER_PIN", None)
     return root, env, calls
 
 
 def install(root: Path, env: dict[str, str]) -> str:
     result = subprocess.run(["bash", str(INSTALL), "--root", str(root)], env=env,
-                            capture_output=True, text=True, timeout=300)
+                            capture_output=True, text=True, timeout=300,
+                            stdin=subprocess.DEVNULL)  # nobody at the keyboard
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 
@@ -239,6 +244,35 @@ def test_install_keeps_an_edited_config_and_updates_the_program(
     (home / "kiosk.toml").unlink()
     (home / "kiosk.toml").symlink_to(config)
     assert load_settings(environ={"KIOSK_HOME": str(home)}).language == "vi"
+
+
+def test_install_sets_the_volunteer_pin_and_prints_it_once(
+        sandbox: tuple[Path, dict[str, str], Path]) -> None:
+    """Before, the first person to touch "Volunteers" on the screen chose the PIN."""
+    root, env, _ = sandbox
+    first = install(root, env)
+    shown = re.findall(r"Volunteer PIN: (\d+)", first)
+    assert len(shown) == 1 and len(shown[0]) == 6, first
+    home = root / STATE_DIR.lstrip("/")
+    toml = home / "volunteer.toml"
+    assert stat.S_IMODE(toml.stat().st_mode) == 0o600 and shown[0] not in toml.read_text("utf-8")
+    access = VolunteerAccess(home)
+    assert access.is_set() and access.check(shown[0]) == 0.0
+    again = install(root, env)
+    assert "Volunteer PIN:" not in again and "a volunteer PIN is set" in again
+    assert VolunteerAccess(home).check(shown[0]) == 0.0  # never replaced
+
+
+def test_install_takes_a_volunteer_pin_given_to_it(
+        sandbox: tuple[Path, dict[str, str], Path]) -> None:
+    root, env, _ = sandbox
+    out = install(root, {**env, "KIOSK_VOLUNTEER_PIN": "246810"})
+    assert "246810" not in out and "set the volunteer PIN" in out
+    assert VolunteerAccess(root / STATE_DIR.lstrip("/")).check("246810") == 0.0
+    bad = subprocess.run(["bash", str(INSTALL), "--root", str(root / "other")],
+                         env={**env, "KIOSK_VOLUNTEER_PIN": "12345"}, capture_output=True,
+                         text=True, timeout=300, stdin=subprocess.DEVNULL)
+    assert bad.returncode == 1 and "exactly 6 numbers" in bad.stderr
 
 
 def test_install_rejects_unknown_options() -> None:

@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 import kiosk.help_requests
-from kiosk.help_requests import HelpRequest, ask_for_help, open_requests, resolve
+from kiosk.help_requests import (
+    HelpRequest,
+    ask_for_help,
+    learner_left,
+    left_requests,
+    open_requests,
+    resolve,
+)
 from kiosk.profiles import Profiles
 from kiosk.progress import ProgressStore, StorageError
 from tests.helpers.clock import Clock
@@ -116,3 +123,21 @@ def test_an_unknown_learner_is_a_storage_error_not_a_crash(store: ProgressStore)
 def test_docstring_examples() -> None:
     result = doctest.testmod(kiosk.help_requests)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_a_request_closes_as_left_when_its_learner_leaves(store: ProgressStore,
+                                                          clock: Clock) -> None:
+    gone, staying = store.new_guest(), store.new_guest()
+    first = ask_for_help(store, gone, lesson_id="pay-shop-qr", step=1, screen="step")
+    ask_for_help(store, staying, lesson_id=None, step=None, screen="topics")
+    clock.advance(seconds=90)
+    assert learner_left(store, gone) == 1
+    assert learner_left(store, gone) == 0  # leaving twice closes nothing more
+    assert [r.screen for r in open_requests(store)] == ["topics"]  # only who is still here
+    [left] = left_requests(store, since="2025-11-20")
+    assert (left.id, left.left_at) == (first, "2025-11-20T09:01:30+00:00")
+    assert left_requests(store, since="2025-11-21") == []
+    resolve(store, first)  # a late "Helped" changes nothing
+    assert [r.id for r in left_requests(store)] == [first]
+    # Coming back later, they can ask again: a new request, not the closed one.
+    assert ask_for_help(store, gone, lesson_id=None, step=None, screen="topics") != first

@@ -88,3 +88,145 @@ def test_shipped_catalogs_are_complete_and_up_to_date():
     """Every UI and lesson string is translated in every language, none fuzzy, and the templates
     match the source strings: CI fails here when someone adds text without translations."""
     assert [str(p) for p in check_catalogs()] == []
+
+
+# --- a lesson is shown in a language only when it is completely translated there -----------
+
+def _partial_locales(tmp_path, language, drop):
+    """A copy of the shipped catalogs in which ``language``'s lessons.po lacks ``drop`` (a real
+    partial .po, written and read back by Babel as a translator's tool would)."""
+    import shutil
+
+    from babel.messages.pofile import read_po, write_po
+
+    from kiosk.i18n import LOCALES_DIR
+
+    locales = tmp_path / "locales"
+    shutil.copytree(LOCALES_DIR, locales, ignore=shutil.ignore_patterns("*.mo"))
+    po = locales / language / "LC_MESSAGES" / "lessons.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    assert drop in catalog
+    catalog.delete(drop)
+    with po.open("wb") as handle:
+        write_po(handle, catalog)
+    return locales
+
+
+def _shipped_lesson(lesson_id):
+    from kiosk.lessons import load_library
+    from tests.conftest import IMAGES, LESSONS
+
+    return load_library(LESSONS, IMAGES).lessons[lesson_id]
+
+
+def test_every_shipped_lesson_is_complete_in_every_language():
+    from kiosk.i18n.coverage import complete_languages, lesson_strings
+    from kiosk.lessons import load_library
+    from tests.conftest import IMAGES, LESSONS
+
+    lesson = _shipped_lesson("pay-shop-qr")
+    assert "Pay" in lesson_strings(lesson)  # phone buttons count, not only the instructions
+    assert lesson.steps[-1].text[-1] in lesson_strings(lesson)
+    for shipped in load_library(LESSONS, IMAGES).lessons.values():
+        assert complete_languages(shipped) == LANGUAGES, shipped.id
+
+
+def test_one_missing_entry_in_a_real_po_takes_the_lesson_out_of_that_language(tmp_path):
+    from kiosk.i18n.coverage import (
+        complete_languages,
+        lesson_translator,
+        missing_strings,
+        shown_lessons,
+    )
+
+    lesson = _shipped_lesson("pay-shop-qr")
+    sentence = lesson.steps[1].text[0]
+    locales = _partial_locales(tmp_path, "vi", sentence)
+    vi = Translations("vi", locales)
+    assert missing_strings(lesson, vi) == [sentence]
+    assert complete_languages(lesson, locales_dir=locales) == ("zh_Hant_TW", "en", "id")
+    # All or nothing: every string of the lesson comes from the English source in Vietnamese,
+    # even those the catalog does translate (the phone's "Pay" button among them).
+    translate = lesson_translator(lesson, vi)
+    assert translate("Pay") == "Pay" and vi.lessons.gettext("Pay") != "Pay"
+    other = _shipped_lesson("receive-money")
+    assert shown_lessons([lesson, other], vi) == ([other], [lesson])
+    zh = Translations("zh_Hant_TW", locales)
+    assert lesson_translator(lesson, zh)("Pay") == zh.lessons.gettext("Pay") != "Pay"
+
+
+def test_a_fuzzy_or_empty_entry_is_missing_too(tmp_path):
+    from babel.messages.pofile import read_po, write_po
+
+    from kiosk.i18n.coverage import missing_strings
+
+    lesson = _shipped_lesson("pay-shop-qr")
+    locales = _partial_locales(tmp_path, "id", lesson.title)
+    po = locales / "id" / "LC_MESSAGES" / "lessons.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale="id")
+    catalog[lesson.summary].flags.add("fuzzy")
+    catalog[lesson.done].string = ""
+    with po.open("wb") as handle:
+        write_po(handle, catalog)
+    assert sorted(missing_strings(lesson, Translations("id", locales))) == sorted(
+        [lesson.title, lesson.summary, lesson.done])
+
+
+def test_the_player_shows_a_partly_translated_lesson_wholly_in_english(tmp_path):
+    from kiosk.player import LessonPlayer
+    from kiosk.progress import ProgressStore
+
+    lesson = _shipped_lesson("pay-shop-qr")
+    locales = _partial_locales(tmp_path, "zh_Hant_TW", lesson.steps[0].text[0])
+    store = ProgressStore.open(tmp_path / "progress.db")
+    learner = store.new_guest()
+    set_language("zh_Hant_TW", locales)
+    try:
+        player = LessonPlayer.begin(store, lesson, learner, language="zh_Hant_TW")
+        assert player.text_language == "en"
+        assert player.text(lesson.title) == lesson.title
+        assert player.text("Pay") == "Pay"
+        assert player.sentences == [player.text(s) for s in lesson.steps[0].text]
+        assert all(not any("\u4e00" <= ch <= "\u9fff" for ch in s) for s in player.sentences)
+        # Values are written the English way too, not the Chinese way inside English words.
+        assert player.text("{price}") == fill("{price}", lesson.values, locale="en")
+        # The same lesson, complete in Indonesian, is shown in Indonesian.
+        set_language("id", locales)
+        player.language = "id"
+        assert player.text_language == "id"
+        assert player.text("Pay") != "Pay"
+    finally:
+        set_language("en")
+        store.close()
+
+
+def _damaged_vi_lessons(tmp_path, drop=7):
+    """The shipped catalogs with ``drop`` Vietnamese lesson entries gone, one fuzzy, one empty."""
+    from babel.messages.pofile import read_po, write_po
+
+    locales = _partial_locales(tmp_path, "vi", _shipped_lesson("pay-shop-qr").title)
+    po = locales / "vi" / "LC_MESSAGES" / "lessons.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale="vi")
+    ids = sorted(str(m.id) for m in catalog if m.id)
+    for gone in ids[:drop - 1]:
+        catalog.delete(gone)
+    catalog[ids[drop]].flags.add("fuzzy")
+    catalog[ids[drop + 1]].string = ""
+    with po.open("wb") as handle:
+        write_po(handle, catalog)
+    return locales, po
+
+
+def test_catalog_check_lists_every_missing_entry_with_a_count(tmp_path):
+    from kiosk.i18n.catalogs import describe_counts, to_do_counts
+
+    locales, po = _damaged_vi_lessons(tmp_path)
+    problems = check_catalogs(locales)
+    assert all(p.path == po for p in problems), [str(p) for p in problems]
+    missing = [p for p in problems if p.message.startswith("no entry for ")]
+    assert len(missing) == 7  # every one, not the first five
+    counts = to_do_counts(problems)
+    assert describe_counts(counts[po]) == "9 entries to do: 7 missing, 1 not translated, 1 fuzzy"

@@ -39,7 +39,7 @@ def test_explain_step_moves_on_with_next(player, store):
     assert store.progress(player.learner_id, LESSON.id).step == 1
 
 
-def test_wrong_tap_gives_the_hint_and_points_at_the_target(player):
+def test_wrong_tap_gives_the_hint_and_points_at_the_target(player, store):
     player.next()
     step = player.step
     assert step.kind == "tap"
@@ -52,7 +52,13 @@ def test_wrong_tap_gives_the_hint_and_points_at_the_target(player):
     right = player.tap("scan")
     assert right.right and right.text == "Well done. The camera is now open."
     assert player.answered
-    assert player.tap("receive") is None  # once solved, further taps change nothing
+    assert right.screen is not None and right.screen.name == "camera"  # the phone moves on
+    attempts = store.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
+    # Once solved, a tap still gets an answer, but changes nothing and is not saved.
+    again = player.tap("receive")
+    assert again.text == "You have done this step. Tap Next when you are ready."
+    assert store.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == attempts
+    assert player.feedback == right and player.answer_shown == ("tap", "scan")
 
 
 def test_next_is_refused_until_a_practice_step_is_solved(player):
@@ -188,6 +194,7 @@ def test_the_feedback_follows_a_language_switch(player):
         set_language("vi", load_settings(environ={}).locales_dir)
         again = player.feedback
     finally:
+        player.language = "en"  # the lesson's words follow the player's language, too
         set_language("en", load_settings(environ={}).locales_dir)
     assert again.kind == "hint" and again.text != english.text and again.text
     assert player.chosen == wrong and not player.answered  # still free to try again
@@ -209,3 +216,79 @@ def test_leaving_midway_keeps_the_real_place(player, store):
     player.leave()
     back_at = store.progress(player.learner_id, LESSON.id)
     assert back_at.step == back_at.furthest_step == place.furthest_step
+
+
+@pytest.mark.parametrize("kind", ["explain", "choice", "spot"])
+def test_a_tap_on_the_phone_on_any_step_gets_a_kind_answer(store, kind):
+    lesson, index = next((lesson, i) for lesson in LIBRARY.lessons.values()
+                         for i, s in enumerate(lesson.steps) if s.kind == kind and s.screen)
+    learner = store.new_guest()
+    player = LessonPlayer.begin(store, lesson, learner, language="en")
+    player._show(index)
+    for element in (*(e.id for e in player.step.screen.elements), None):
+        feedback = player.tap(element)
+        assert feedback.kind == "hint" and feedback.text.startswith("Not this one yet.")
+        assert feedback.screen is None and not feedback.point_at
+    assert store.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 0  # not answers
+    assert player.answer_shown is None and player.feedback is None
+
+
+def test_a_tap_step_without_leads_to_keeps_its_screen(player):
+    index = next(i for i, s in enumerate(LESSON.steps) if s.kind == "tap" and not s.leads_to)
+    player._show(index)
+    assert player.tap(player.step.target).screen is None
+
+
+def test_the_order_hint_moves_on_once_the_first_item_is_placed(player):
+    player._show(step_index("order"))
+    step = player.step
+    first_hint = "Start with the camera. Tapping Pay always comes last."
+    assert player.pick(3).text == first_hint and player.help_text == first_hint
+    assert player.pick(0).right  # the camera item is placed
+    later = player.pick(3)
+    assert later.kind == "hint" and "camera" not in later.text.split(":")[0]
+    assert later.text == ("Not that one yet. You have done: Tap Scan and point the camera at "
+                          "the code. What comes next?")
+    assert player.help_text == later.text  # "I need help" says the same, not the first hint
+    assert step.items[0] in later.text
+
+
+def test_taps_that_are_not_answers_leave_the_kept_answer(player, store):
+    """'Not this one yet' on a choice step, 'You have done this step' on a solved tap step: shown,
+    but not answers: nothing saved, and the answer the screen redraws stays the learner's own."""
+    player._show(step_index("choice"))
+    wrong = next(i for i, o in enumerate(player.step.options) if not o.correct)
+    kept = player.choose(wrong)
+    attempts = store.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
+    assert player.tap(None).text.startswith("Not this one yet.")
+    assert player.feedback == kept and player.chosen == wrong
+    player._show(step_index("tap"))
+    said = player.tap(player.step.target)
+    assert player.tap(player.step.target).text.startswith("You have done this step.")
+    assert player.feedback == said
+    assert store.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == attempts + 1
+
+
+def test_a_kept_tap_answer_keeps_the_phone_on_its_next_screen(store):
+    """A tap step with leads_to: the redrawn (or resumed) answer moves the phone on again."""
+    lesson, index = next((lesson, i) for lesson in LIBRARY.lessons.values()
+                         for i, s in enumerate(lesson.steps[:-1])
+                         if s.kind == "tap" and s.leads_to)
+    learner = store.new_guest()
+    player = LessonPlayer.begin(store, lesson, learner, language="en")
+    for _ in range(index):
+        if player.step.is_practice:
+            answer_right(player)
+        player.next()
+    said = player.tap(player.step.target)
+    assert said.screen is not None and said.screen == lesson.steps[index].leads_to
+    assert player.feedback is not None and player.feedback.screen == said.screen
+    again = LessonPlayer.begin(store, lesson, learner, language="en")
+    assert again.index == index and again.feedback == said
+
+
+def test_a_wrong_order_pick_is_redrawn_with_the_hint_for_where_the_learner_is(player):
+    player._show(step_index("order"))
+    assert player.pick(0).right
+    hint = player.pick(3)
+    assert player.feedback == hint and hint.text.startswith("Not that one yet.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import doctest
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -196,8 +197,8 @@ def test_wrong_pins_lead_to_a_pause_that_doubles_and_is_capped(profiles: Profile
     assert profiles.paused_for("sun") == 0.0
 
 
-def test_the_right_pin_after_the_pause_signs_in_and_clears_the_count(profiles: Profiles,
-                                                                     clock: Clock) -> None:
+def test_the_right_pin_after_the_pause_signs_in_but_does_not_wipe_the_count(
+        profiles: Profiles, clock: Clock) -> None:
     made = profiles.create("apple", "1357", language="en")
     for pin in ("0000", "0001", "0002"):
         profiles.sign_in("apple", pin)
@@ -205,11 +206,88 @@ def test_the_right_pin_after_the_pause_signs_in_and_clears_the_count(profiles: P
     assert profiles.paused_for("apple") == 0.0
     signed = profiles.sign_in("apple", "1357")
     assert signed.profile is not None and signed.profile.learner_id == made.learner_id
-    assert profiles.store.execute("SELECT COUNT(*) FROM pin_failures").fetchone()[0] == 0
-    # The count starts again from nothing: two free wrong tries.
+    # A guesser with a profile of their own on this picture cannot wipe the count by signing in
+    # to it between guesses: the next wrong PIN rests the keys for longer.
+    assert profiles.sign_in("apple", "0000").paused_for == 60.0
+    # The count is forgotten an hour after the last wrong try: two free tries again.
+    clock.advance(hours=1)
     assert profiles.sign_in("apple", "0000").paused_for == 0.0
     assert profiles.sign_in("apple", "0000").paused_for == 0.0
     assert profiles.sign_in("apple", "0000").paused_for == 30.0
+
+
+def seconds_to_find(pin: str, guesses: list[str], clock: Clock,
+                    try_pin: Callable[[str], bool | None], paused: Callable[[], float]) -> float:
+    """Simulated seconds a patient guesser needs to learn ``pin`` with ``try_pin`` (True: it is
+    the one; False: it is not; None: refused unchecked), waiting out every pause."""
+    start = clock.now
+    for guess in guesses:
+        while True:
+            clock.advance(seconds=paused())
+            answer = try_pin(guess)
+            if answer is not None:
+                break
+        if answer:
+            assert guess == pin
+            return (clock.now - start).total_seconds()
+    raise AssertionError("not found")
+
+
+def test_making_profiles_is_no_quicker_way_to_find_a_pin_than_signing_in(
+        path: Path, tmp_path: Path, clock: Clock) -> None:
+    """The fault: a taken picture and PIN was refused at once, with no pause, so making
+    profiles found a PIN in 11 tries and 0.8 s. Now each try at making a profile with a picture
+    someone has counts towards that picture's pause, like a wrong PIN."""
+    guesses = [f"{n:04d}" for n in range(10)] + ["4821"]
+
+    store = ProgressStore.open(path, clock=clock)
+    profiles = Profiles(store)
+    profiles.create("boat", "4821", language="en")  # the victim
+    profiles.create("boat", "1111", language="en")  # the guesser's own, to reset the count
+
+    def by_creating(guess: str) -> bool | None:
+        try:
+            profiles.create("boat", guess, language="en")
+        except ProfileError as refused:
+            if "resting" in str(refused):
+                return None
+            return True  # "Please choose a different PIN": someone has it
+        return False
+
+    found_by_creating = seconds_to_find("4821", [g for g in guesses if g != "1111"], clock,
+                                        by_creating, lambda: profiles.paused_for("boat"))
+    store.close()
+
+    other = ProgressStore.open(tmp_path / "other.db", clock=clock)
+    rival = Profiles(other)
+    rival.create("boat", "4821", language="en")
+    rival.create("boat", "1111", language="en")
+
+    def by_signing_in(guess: str) -> bool | None:
+        if rival.sign_in("boat", guess).profile is not None:
+            return True
+        rival.sign_in("boat", "1111")  # the guesser's own PIN, trying to wipe the count
+        return False
+
+    found_by_signing_in = seconds_to_find("4821", [g for g in guesses if g != "1111"], clock,
+                                          by_signing_in, lambda: rival.paused_for("boat"))
+    other.close()
+    # On main making profiles took no time at all; now it costs what signing in costs.
+    assert found_by_creating >= found_by_signing_in >= 20 * 60, (found_by_creating,
+                                                                 found_by_signing_in)
+
+
+def test_a_resting_picture_makes_no_profile_and_says_so_kindly(profiles: Profiles,
+                                                                clock: Clock) -> None:
+    profiles.create("cup", "7777", language="en")
+    for pin in ("0000", "0001", "0002"):
+        profiles.sign_in("cup", pin)
+    with pytest.raises(ProfileError, match="This picture is resting for a moment"):
+        profiles.create("cup", "2468", language="en")
+    assert len(profiles.all()) == 1
+    profiles.create("key", "2468", language="en")  # another picture: at once
+    clock.advance(seconds=30)
+    profiles.create("cup", "2468", language="en")
 
 
 def test_the_pause_survives_restarting_the_kiosk(path: Path, clock: Clock) -> None:

@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from kiosk.progress import SCHEMA_VERSION, ProgressStore, StorageError
+from kiosk.progress import SCHEMA_VERSION, DamagedStore, ProgressStore, StorageError
 
 
 @pytest.fixture
@@ -108,6 +108,26 @@ def test_a_damaged_file_is_moved_aside_and_a_fresh_one_started(tmp_path):
     store.close()
 
 
+def test_looking_at_a_damaged_file_leaves_it_where_it_is(tmp_path):
+    path = tmp_path / "progress.db"
+    path.write_bytes(b"this is not a database" * 200)
+    with pytest.raises(DamagedStore, match="not a database"):
+        ProgressStore.open(path, move_damaged=False)
+    assert [p.name for p in tmp_path.iterdir()] == ["progress.db"]
+
+
+def test_every_fresh_store_has_its_own_random_sync_epoch(tmp_path):
+    epochs = set()
+    for name in ("a.db", "b.db"):
+        store = ProgressStore.open(tmp_path / name)
+        [(epoch,)] = store.db.execute(
+            "SELECT value FROM sync_state WHERE key = 'sync.epoch'").fetchall()
+        store.close()
+        assert len(epoch) == 32 and int(epoch, 16) >= 0
+        epochs.add(epoch)
+    assert len(epochs) == 2
+
+
 def test_a_file_from_a_newer_kiosk_is_kept_aside(tmp_path):
     path = tmp_path / "progress.db"
     conn = sqlite3.connect(path)
@@ -202,9 +222,14 @@ def test_a_v2_file_migrates_to_v3_and_keeps_everything(tmp_path):
     store = ProgressStore.open(path)
     try:
         assert store.notices == []
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
         after = {t: sorted(store.db.execute(f"SELECT * FROM {t}").fetchall()) for t in tables}
+        # V5 adds outbox_batches.epoch ('' for a batch queued before epochs); nothing else moves.
+        assert after.pop("outbox_batches") == [(*row, "") for row in before.pop("outbox_batches")]
         assert after == before
+        # A store already in use keeps the epoch '' the server filed its figures under.
+        assert store.db.execute("SELECT COUNT(*) FROM sync_state WHERE key = 'sync.epoch'")\
+            .fetchone()[0] == 0
         for table in ("profiles", "pin_failures", "help_requests"):
             assert store.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
         profile = Profiles(store).create("sun", "1234", language="en", learner_id="L1")

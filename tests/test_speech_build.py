@@ -43,7 +43,7 @@ def make_library(root: Path, lessons: dict[str, str] | None = None) -> Path:
 def narrations(tmp_path):
     library = load_library(make_library(tmp_path), tmp_path / "images")
     assert list(library.lessons) == ["sample-lesson"]
-    return library_narrations(library)
+    return library_narrations(library, feedback=False)
 
 
 def load_lengths(paths: list[Path], kivy_home: Path) -> dict[str, float]:
@@ -77,11 +77,14 @@ def test_every_step_in_every_language_gets_a_clip_and_kivy_can_play_them(narrati
     clips = ClipFolder(out)
     paths = []
     for narration in narrations:
-        path = clips.find(narration.text, narration.language, "normal", ["espeak"])
+        path = clips.find(narration.text, narration.language, "normal", ["espeak"],
+                          narration.spoken)
         assert path is not None, narration
         manifest = clips.read_manifest(narration.language)
         entry = manifest[path.stem]
-        assert entry.text == normalise_text(narration.text) and entry.engine == "espeak"
+        # The manifest lists what the voice says; the override is named after the screen text.
+        assert entry.text == normalise_text(narration.spoken_for("espeak"))
+        assert entry.engine == "espeak"
         assert entry.rate == "normal" and entry.override == text_sha(narration.text)
         assert entry.duration == pytest.approx(clip_duration(path), abs=0.001)
         assert entry.duration > 0.2
@@ -198,7 +201,11 @@ def test_the_command_builds_the_kiosk_lessons_folder(tmp_path):
     out, err = io.StringIO(), io.StringIO()
     status = build_command(settings, languages=["vi"], engine="espeak", stdout=out, stderr=err)
     assert status == 0, err.getvalue()
-    assert out.getvalue().startswith(f"Audio clips: {SAMPLE_STEPS} made, 0 reused, 0 failed")
+    # Every step, every feedback and the closing words, each distinct text once.
+    said = {normalise_text(n.text) for n in library_narrations(
+        load_library(lessons, tmp_path / "images"), ["vi"])}
+    assert len(said) > SAMPLE_STEPS
+    assert out.getvalue().startswith(f"Audio clips: {len(said)} made, 0 reused, 0 failed")
     assert sorted(p.name for p in (tmp_path / "assets" / "audio").iterdir()) == ["vi"]
     assert build_command(settings, engine="bogus", stdout=out, stderr=err) == 2
     assert build_command(settings, rates=["fast"], stdout=out, stderr=err) == 2
@@ -208,7 +215,7 @@ def test_the_shipped_lessons_have_a_narration_for_every_step_in_every_language()
     from tests.conftest import IMAGES, LESSONS
 
     library = load_library(LESSONS, IMAGES)
-    found = library_narrations(library)
+    found = [n for n in library_narrations(library) if n.part == "text"]
     steps = sum(lesson.step_count for lesson in library.lessons.values())
     assert len(found) == steps * len(LANGUAGES)
     assert all(n.text.strip() for n in found)
@@ -240,7 +247,7 @@ def test_audio_build_with_espeak_narrates_every_shipped_step_in_every_language(t
 
     narrations = library_narrations(load_library(LESSONS, IMAGES))
     clips = ClipFolder(out)
-    paths = [clips.find(n.text, n.language, "normal", ["espeak"]) for n in narrations]
+    paths = [clips.find(n.text, n.language, "normal", ["espeak"], n.spoken) for n in narrations]
     missing = [n for n, path in zip(narrations, paths, strict=True) if path is None]
     assert missing == []
     lengths = load_lengths([p for p in paths if p is not None], tmp_path / "kivy")

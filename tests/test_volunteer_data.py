@@ -50,10 +50,10 @@ NEW_YORK_WINTER = dt.timezone(dt.timedelta(hours=-5))
 
 
 class Ticker:
-    """A monotonic clock for VolunteerAccess."""
+    """A wall clock for VolunteerAccess, moved by hand (seconds since the epoch)."""
 
     def __init__(self) -> None:
-        self.now = 1000.0
+        self.now = 1_764_000_000.0
 
     def __call__(self) -> float:
         return self.now
@@ -283,6 +283,32 @@ def test_set_and_check_the_pin_with_a_calm_pause(tmp_path: Path) -> None:
     assert access.check("000005") == -1.0
     ticker.now += 3600  # an hour later: forgotten, not a pause at the first wrong try
     assert access.check("000006") == -1.0
+
+
+def test_the_volunteer_pause_survives_restarting_the_kiosk(tmp_path: Path) -> None:
+    """Before, wrong volunteer PINs were counted in memory: restarting the kiosk (or pulling the
+    plug) gave a guesser three fresh tries. Each VolunteerAccess here is a kiosk started anew."""
+    ticker = Ticker()
+    VolunteerAccess(tmp_path, clock=ticker).set_pin("135790")
+    for pin in ("000000", "000001"):
+        VolunteerAccess(tmp_path, clock=ticker).check(pin)
+    assert VolunteerAccess(tmp_path, clock=ticker).check("000002") == 30.0
+    ticker.now += 10
+    restarted = VolunteerAccess(tmp_path, clock=ticker)
+    assert restarted.paused_for() == 20.0
+    assert restarted.check("135790") == 20.0  # not even checked while paused
+    ticker.now += 20
+    assert VolunteerAccess(tmp_path, clock=ticker).check("000003") == 60.0
+    tries = tmp_path / "volunteer-tries.json"
+    assert stat.S_IMODE(tries.stat().st_mode) == 0o600
+    ticker.now += 60
+    assert VolunteerAccess(tmp_path, clock=ticker).check("135790") == 0.0
+    assert not tries.exists()  # the right PIN starts the count again
+    # A damaged count neither locks volunteers out for good nor hands out fresh tries.
+    tries.write_text("{not json", "utf-8")
+    assert VolunteerAccess(tmp_path, clock=ticker).check("000004") == 30.0
+    ticker.now += 30
+    assert VolunteerAccess(tmp_path, clock=ticker).check("135790") == 0.0
 
 
 def test_a_pin_set_elsewhere_works_at_once_and_changing_it_keeps_settings(

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date, format_time
-from babel.messages.mofile import write_mo
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 
@@ -35,24 +36,33 @@ DOMAINS = ("kiosk", "lessons")
 LOCALES_DIR = Path(__file__).resolve().parent.parent.parent / "locales"
 
 
-def _load_domain(locales_dir: Path, language: str, domain: str) -> _gettext.NullTranslations:
-    """The compiled catalog (.mo) if it is up to date, else the .po compiled in memory."""
+def _translated(catalog: Catalog) -> frozenset[str]:
+    """The messages that have a translation the kiosk will show (not empty, not fuzzy)."""
+    return frozenset(str(m.id) for m in catalog
+                     if m.id and isinstance(m.id, str) and m.string and not m.fuzzy)
+
+
+def _load_domain(locales_dir: Path, language: str, domain: str
+                 ) -> tuple[_gettext.NullTranslations, frozenset[str]]:
+    """The compiled catalog (.mo) if it is up to date, else the .po compiled in memory; and the
+    messages it translates."""
     folder = locales_dir / language / "LC_MESSAGES"
     po, mo = folder / f"{domain}.po", folder / f"{domain}.mo"
     try:
         if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
-            with mo.open("rb") as handle:
-                return _gettext.GNUTranslations(handle)
+            data = mo.read_bytes()
+            catalog = read_mo(BytesIO(data))
+            return _gettext.GNUTranslations(BytesIO(data)), _translated(catalog)
         if po.is_file():
             with po.open("rb") as handle:
                 catalog = read_po(handle, locale=language, domain=domain)
             buffer = BytesIO()
             write_mo(buffer, catalog)
             buffer.seek(0)
-            return _gettext.GNUTranslations(buffer)
+            return _gettext.GNUTranslations(buffer), _translated(catalog)
     except (OSError, ValueError) as exc:  # a damaged catalog: show English, never crash
         log.error("Cannot read the %s catalog for %s: %s", domain, language, exc)
-    return _gettext.NullTranslations()
+    return _gettext.NullTranslations(), frozenset()
 
 
 class Translations:
@@ -60,12 +70,18 @@ class Translations:
 
     def __init__(self, language: str, locales_dir: Path = LOCALES_DIR) -> None:
         self.language = language
+        # The lesson messages this language really translates: whether a whole lesson can be
+        # shown in it is decided from these (kiosk.i18n.coverage).
+        self.lesson_messages: frozenset[str] = frozenset()
+        # Whether each lesson is complete here, by (lesson id, version): a loaded catalog never
+        # changes, and the answer is asked for every sentence a step shows.
+        self.complete_lessons: dict[tuple[str, int], bool] = {}
         if language == SOURCE_LANGUAGE:
             self.ui: _gettext.NullTranslations = _gettext.NullTranslations()
             self.lessons: _gettext.NullTranslations = _gettext.NullTranslations()
         else:
-            self.ui = _load_domain(locales_dir, language, "kiosk")
-            self.lessons = _load_domain(locales_dir, language, "lessons")
+            self.ui, _ids = _load_domain(locales_dir, language, "kiosk")
+            self.lessons, self.lesson_messages = _load_domain(locales_dir, language, "lessons")
 
 
 _current = Translations(SOURCE_LANGUAGE)
@@ -83,6 +99,17 @@ def set_language(language: str, locales_dir: Path = LOCALES_DIR) -> None:
 
 def current_language() -> str:
     return _current.language
+
+
+def translations_for(language: str, locales_dir: Path | None = None) -> Translations:
+    """The catalogs of ``language``: the ones on screen when it is the current language, else
+    loaded once from ``locales_dir`` (the shipped catalogs by default)."""
+    if _current.language == language and locales_dir is None:
+        return _current
+    key = (language, locales_dir or LOCALES_DIR)
+    if key not in _cache:
+        _cache[key] = Translations(language, key[1])
+    return _cache[key]
 
 
 def gettext(message: str) -> str:
@@ -141,6 +168,10 @@ def _format_value(value: Value, *, locale: str, currency: str) -> str:
     if value.type == "time":
         assert isinstance(value.value, dt.time)
         return format_time(value.value, format="short", locale=locale)
+    if value.type == "phone" and isinstance(raw, str):
+        # Written as people dial it, in every language: Taiwan's hotlines are three or four
+        # digits, and grouping them like an amount ("1,955") would mislead.
+        return raw
     raise ValueError(f"unknown value type {value.type!r}")
 
 

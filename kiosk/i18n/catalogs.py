@@ -5,7 +5,7 @@
     python -m kiosk i18n extract    # source strings -> locales/kiosk.pot, locales/lessons.pot
     python -m kiosk i18n update     # merge new strings into every language's .po files
     python -m kiosk i18n compile    # .po -> .mo (done by ./run; never edit a .mo by hand)
-    python -m kiosk i18n check      # fail if a catalog is out of date, empty or fuzzy
+    python -m kiosk i18n check      # list every missing, empty or fuzzy entry, with counts
     python -m kiosk i18n init fr    # start a new language
 
 Translators edit the ``.po`` files with any PO editor (Poedit, Lokalize, Weblate).
@@ -14,6 +14,7 @@ Translators edit the ``.po`` files with any PO editor (Poedit, Lokalize, Weblate
 from __future__ import annotations
 
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -100,13 +101,34 @@ def init_language(language: str, locales_dir: Path = LOCALES_DIR) -> None:
                  "-d", str(locales_dir), "-l", language)
 
 
+# The kinds of problem that are entries a translator still has to do, counted per catalog.
+TO_DO = ("missing", "not translated", "fuzzy")
+
+
 @dataclass(frozen=True)
 class CatalogProblem:
     path: Path
     message: str
+    kind: str = "other"  # one of TO_DO, or "other" (out of date, broken, a bad placeholder)
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
+
+
+def to_do_counts(problems: list[CatalogProblem]) -> dict[Path, Counter[str]]:
+    """Per catalog, how many entries are missing, not translated and fuzzy."""
+    counts: dict[Path, Counter[str]] = {}
+    for problem in problems:
+        if problem.kind in TO_DO:
+            counts.setdefault(problem.path, Counter())[problem.kind] += 1
+    return counts
+
+
+def describe_counts(counts: Counter[str]) -> str:
+    """"12 entries to do: 10 missing, 1 not translated, 1 fuzzy"."""
+    parts = ", ".join(f"{counts[kind]} {kind}" for kind in TO_DO if counts[kind])
+    total = sum(counts.values())
+    return f"{total} {'entry' if total == 1 else 'entries'} to do: {parts}"
 
 
 def _read(path: Path, language: str | None = None) -> Catalog:
@@ -137,19 +159,21 @@ def check(locales_dir: Path = LOCALES_DIR) -> list[CatalogProblem]:
                     problems.append(CatalogProblem(po, "the header is marked fuzzy; pybabel "
                                                    "compile would skip the whole catalog"))
                 ids = {m.id for m in catalog if m.id}
-                for missing in sorted(str(i) for i in fresh - ids)[:5]:
+                # Every one, not the first few: a translator works through the whole list.
+                for missing in sorted(str(i) for i in fresh - ids):
                     problems.append(CatalogProblem(po, f"no entry for {missing!r}; run: "
-                                                   "python -m kiosk i18n update"))
+                                                   "python -m kiosk i18n update", "missing"))
                 for message in catalog:
                     if not message.id:
                         continue
                     label = str(message.id if isinstance(message.id, str) else message.id[0])
                     if message.fuzzy:
-                        problems.append(CatalogProblem(po, f"fuzzy: {label!r}"))
+                        problems.append(CatalogProblem(po, f"fuzzy: {label!r}", "fuzzy"))
                     strings = (message.string if isinstance(message.string, tuple | list)
                                else [message.string])
                     if not all(strings):
-                        problems.append(CatalogProblem(po, f"not translated: {label!r}"))
+                        problems.append(CatalogProblem(po, f"not translated: {label!r}",
+                                                       "not translated"))
                     for error in message.check(catalog):
                         problems.append(CatalogProblem(po, f"{label!r}: {error}"))
     return problems

@@ -19,15 +19,19 @@ ELEMENT_KINDS = (
 )
 APPS = ("wallet", "clinic", "chat", "news", "camera", "video", "browser")
 SPOT_ANSWERS = ("real", "fake")
-VALUE_TYPES = ("money", "number", "date", "time")
+VALUE_TYPES = ("money", "number", "date", "time", "phone")
+# Numbers a learner is told to dial. Typed bare into a sentence they would be read as amounts
+# ("one hundred and sixty-five"); a ``phone`` value is read digit by digit.
+HOTLINES = ("110", "112", "113", "119", "165", "1922", "1955", "1957", "1966", "1999")
 
-ValueType = Literal["money", "number", "date", "time"]
-ValueData = float | int | dt.date | dt.time
+ValueType = Literal["money", "number", "date", "time", "phone"]
+ValueData = float | int | dt.date | dt.time | str
 
 
 @dataclass(frozen=True)
 class Value:
-    """A value shown inside text as ``{name}``: money, a number, a date or a time of day."""
+    """A value shown inside text as ``{name}``: money, a number, a date, a time of day, or a phone
+    number to dial (a string of digits, read one digit at a time)."""
 
     type: ValueType
     value: ValueData
@@ -82,7 +86,8 @@ class Step:
     ``kind`` decides which of the optional fields matter:
 
     - ``explain``: ``text`` and optionally ``picture`` or ``screen``.
-    - ``tap``: ``screen`` and the ``target`` element to tap; ``hint`` after a wrong tap.
+    - ``tap``: ``screen`` and the ``target`` element to tap; ``hint`` after a wrong tap;
+      optionally ``leads_to``, the screen the phone moves to after the right tap.
     - ``choice``: ``options``, at least one correct, each with its own feedback.
     - ``order``: ``items`` in the right order (shown shuffled); ``hint`` after a wrong pick.
     - ``spot``: a ``screen`` to judge, ``answer`` real or fake, ``signs`` revealed afterwards.
@@ -100,6 +105,7 @@ class Step:
     items: tuple[str, ...] = ()
     answer: str = ""
     signs: tuple[Sign, ...] = ()
+    leads_to: PhoneScreen | None = None  # tap steps: the phone's next screen after the right tap
 
     @property
     def is_practice(self) -> bool:

@@ -20,6 +20,7 @@ from typing import Any
 from kiosk.lessons.model import (
     APPS,
     ELEMENT_KINDS,
+    HOTLINES,
     SPOT_ANSWERS,
     STEP_KINDS,
     VALUE_TYPES,
@@ -40,6 +41,8 @@ MAX_SENTENCES_PER_STEP = 3
 # Six large rows are what the practice phone can show at 15 mm each, with no scrolling.
 MAX_ELEMENTS = 6
 TOML_LINE = re.compile(r"at line (\d+)")
+PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 -]*[0-9]$|^[0-9]$")
+HOTLINE_IN_TEXT = re.compile(r"(?<![0-9{])(" + "|".join(HOTLINES) + r")(?![0-9}])")
 
 ELEMENT_NEEDS: dict[str, tuple[str, ...]] = {
     "text": ("text",),
@@ -85,6 +88,7 @@ class _Checker:
             self.add(f"{where}{key}", "must be a sentence in quotes, not empty", step)
             return ""
         self.placeholders(raw, f"{where}{key}", step)
+        self.hotlines(raw, f"{where}{key}", step)
         return raw.strip()
 
     def sentences(self, data: dict[str, Any], key: str, step: int | None) -> tuple[str, ...]:
@@ -106,8 +110,15 @@ class _Checker:
                 self.add(f"{key}[{i}]", "must be a sentence in quotes, not empty", step)
                 continue
             self.placeholders(sentence, f"{key}[{i}]", step)
+            self.hotlines(sentence, f"{key}[{i}]", step)
             out.append(sentence.strip())
         return tuple(out)
+
+    def hotlines(self, text: str, field: str, step: int | None) -> None:
+        """A hotline typed as digits would be read as an amount; it must be a phone value."""
+        for number in HOTLINE_IN_TEXT.findall(text):
+            self.add(field, f"has the hotline {number} typed in; add it to [values] as "
+                     f'hotline = {{ phone = "{number}" }} and write {{hotline}}', step)
 
     def placeholders(self, text: str, field: str, step: int | None) -> None:
         try:
@@ -151,12 +162,13 @@ class _Checker:
                 "number": isinstance(value, int | float) and not isinstance(value, bool),
                 "date": isinstance(value, dt.date) and not isinstance(value, dt.datetime),
                 "time": isinstance(value, dt.time),
+                "phone": isinstance(value, str) and PHONE_PATTERN.match(value) is not None,
             }.get(kind)
             if ok is None:
                 self.add(where, f"unknown value type '{kind}'; use one of {', '.join(VALUE_TYPES)}")
             elif not ok:
                 example = {"money": "120", "number": "3", "date": "2026-12-03",
-                           "time": "09:30:00"}[kind]
+                           "time": "09:30:00", "phone": '"165"'}[kind]
                 self.add(where, f"{kind} must look like {kind} = {example}")
             else:
                 out[name] = Value(kind, value)
@@ -265,8 +277,25 @@ class _Checker:
             items=self.items(raw, number) if kind == "order" else (),
             answer=self.answer(raw, number) if kind == "spot" else "",
             signs=self.signs(raw, screen, number) if kind == "spot" else (),
+            leads_to=self.leads_to(raw, kind, screens, declared_screens, number),
         )
         return step
+
+    def leads_to(self, raw: dict[str, Any], kind: str, screens: dict[str, PhoneScreen],
+                 declared_screens: set[str], number: int) -> PhoneScreen | None:
+        """A tap step's ``leads_to``: the screen a real phone would show after the right tap."""
+        name = raw.get("leads_to")
+        if name is None:
+            return None
+        if kind != "tap":
+            self.add("leads_to", "only a tap step can lead to another screen", number)
+            return None
+        if name not in screens:
+            if name not in declared_screens:
+                known = ", ".join(sorted(declared_screens)) or "none"
+                self.add("leads_to", f"no screen named '{name}' (screens: {known})", number)
+            return None
+        return screens[name]
 
     def target(self, raw: dict[str, Any], screen: PhoneScreen | None, number: int) -> str:
         target = raw.get("target")
@@ -313,6 +342,7 @@ class _Checker:
                 self.add(f"items[{i}]", "must be a sentence in quotes, not empty", number)
                 continue
             self.placeholders(item, f"items[{i}]", number)
+            self.hotlines(item, f"items[{i}]", number)
             out.append(item.strip())
         if len(set(out)) != len(out):
             self.add("items", "two items say the same thing; the order would be ambiguous", number)

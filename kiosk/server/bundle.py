@@ -9,7 +9,14 @@ A bundle file (written by ``python -m kiosk sync export``) is::
                    "body": "<the exact JSON text that was signed>"}]}
 
 A single request object (without ``requests``) is accepted too. Importing the same bundle twice
-changes nothing: every batch comes back "duplicate" (or its nonce "replayed").
+changes nothing: every batch comes back "already imported" (its nonces are spent, but the server
+finds the kiosk's batch id already stored).
+
+Every entry is checked on its own: a bad one (forged, malformed, nested thousands deep, text that
+is not valid UTF-8) is reported with its number and the rest are still imported. A file larger
+than :data:`MAX_BUNDLE_BYTES` is refused before it is parsed: a real kiosk's bundle is a few
+hundred kilobytes (90 days offline is four batches), so anything that big is the wrong file, and
+reading it whole could exhaust the server's memory.
 """
 
 from __future__ import annotations
@@ -22,6 +29,8 @@ from typing import Any
 from kiosk.server.ingest import Ingestor
 from kiosk.server.problems import Refusal
 from kiosk.signing import BATCHES_PATH, BUNDLE_FORMAT
+
+MAX_BUNDLE_BYTES = 64 * 1024 * 1024  # 250 full 256 KiB batches; a year offline is about 60
 
 
 @dataclass
@@ -43,44 +52,76 @@ def _entries(data: Any) -> tuple[list[Any], str | None]:
     return [], "not a kiosk bundle: expected an object with requests, or headers and body"
 
 
-def import_bundle(ingestor: Ingestor, path: Path, *, now: float) -> ImportReport:
+def _read(path: Path, limit: int) -> bytes:
+    """At most ``limit`` + 1 bytes, so even a FIFO or a file still growing cannot fill memory."""
+    with path.open("rb") as source:
+        return source.read(limit + 1)
+
+
+def import_bundle(ingestor: Ingestor, path: Path, *, now: float,
+                  max_bytes: int = MAX_BUNDLE_BYTES) -> ImportReport:
     report = ImportReport()
     try:
-        data = json.loads(path.read_bytes())
+        raw = _read(path, max_bytes)
+        if len(raw) > max_bytes:
+            report.refused += 1
+            report.lines.append(f"{path}: refused: larger than {max_bytes // (1024 * 1024)} MiB; "
+                                "a kiosk's bundle is far smaller. Is this the right file?")
+            return report
+        data = json.loads(raw)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         report.refused += 1
         report.lines.append(f"{path}: cannot read the bundle: {exc}")
+        return report
+    except RecursionError:
+        report.refused += 1
+        report.lines.append(f"{path}: cannot read the bundle: it is nested too deeply to be one")
         return report
     entries, problem = _entries(data)
     if problem:
         report.refused += 1
         report.lines.append(f"{path}: {problem}")
     for number, entry in enumerate(entries, 1):
-        where = f"{path}: request {number}"
-        if not (isinstance(entry, dict) and isinstance(entry.get("headers"), dict)
-                and isinstance(entry.get("body"), str)):
-            report.refused += 1
-            report.lines.append(f"{where}: refused: needs headers (an object) and body (text)")
-            continue
-        method, target = str(entry.get("method", "POST")), str(entry.get("path", BATCHES_PATH))
-        if (method, target) != ("POST", BATCHES_PATH):
-            report.refused += 1
-            report.lines.append(f"{where}: refused: only POST {BATCHES_PATH} can be imported")
-            continue
-        headers = {str(k): str(v) for k, v in entry["headers"].items()}
-        try:
-            result = ingestor.upload(method=method, path=target, headers=headers,
-                                     body=entry["body"].encode("utf-8"), now=now, from_bundle=True)
-        except Refusal as refusal:
-            report.refused += 1
-            problems = "; ".join(f"{p.loc + ': ' if p.loc else ''}{p.message}"
-                                 for p in refusal.problems)
-            report.lines.append(f"{where}: refused ({refusal.status}): {problems}")
-            continue
-        if result.status == "accepted":
-            report.accepted += 1
-        else:
-            report.duplicates += 1
-        report.lines.append(f"{where}: batch {result.batch_id}: {result.status} "
-                            f"({result.items} items)")
+        _import_entry(ingestor, entry, f"{path}: request {number}", now, report)
     return report
+
+
+def _import_entry(ingestor: Ingestor, entry: Any, where: str, now: float,
+                  report: ImportReport) -> None:
+    """One request of the bundle; whatever is wrong with it is reported, never raised."""
+    if not (isinstance(entry, dict) and isinstance(entry.get("headers"), dict)
+            and isinstance(entry.get("body"), str)):
+        report.refused += 1
+        report.lines.append(f"{where}: refused: needs headers (an object) and body (text)")
+        return
+    method, target = str(entry.get("method", "POST")), str(entry.get("path", BATCHES_PATH))
+    if (method, target) != ("POST", BATCHES_PATH):
+        report.refused += 1
+        report.lines.append(f"{where}: refused: only POST {BATCHES_PATH} can be imported")
+        return
+    try:
+        # JSON text may hold a lone surrogate (\ud800), which is no UTF-8 at all: no kiosk
+        # signed such a body, so it is refused rather than crashing the import.
+        body = entry["body"].encode("utf-8")
+        headers = {str(k): str(v).encode("utf-8").decode("utf-8")
+                   for k, v in entry["headers"].items()}
+    except UnicodeEncodeError:
+        report.refused += 1
+        report.lines.append(f"{where}: refused: its text is not valid UTF-8 (a lone surrogate)")
+        return
+    try:
+        result = ingestor.upload(method=method, path=target, headers=headers, body=body,
+                                 now=now, from_bundle=True)
+    except Refusal as refusal:
+        report.refused += 1
+        problems = "; ".join(f"{p.loc + ': ' if p.loc else ''}{p.message}"
+                             for p in refusal.problems)
+        report.lines.append(f"{where}: refused ({refusal.status}): {problems}")
+        return
+    if result.status == "accepted":
+        report.accepted += 1
+        report.lines.append(f"{where}: batch {result.batch_id}: accepted ({result.items} items)")
+    else:
+        report.duplicates += 1
+        report.lines.append(f"{where}: batch {result.batch_id}: already imported "
+                            f"({result.items} items; nothing changed)")

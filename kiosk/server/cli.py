@@ -8,6 +8,7 @@ Examples::
     python -m kiosk server add-manager manager@example.org          # asks for the password
     python -m kiosk server revoke-kiosk k-3f9a0c2b1d7e
     python -m kiosk server import-bundle /media/usb/kiosk-bundle.json
+    python -m kiosk server release --month 2026-11                # without waiting for the delay
 
 Nothing heavy is imported until a command runs, so ``python -m kiosk --help`` stays fast and the
 kiosk itself never loads FastAPI.
@@ -47,6 +48,8 @@ def add_server_parser(commands: Any) -> None:
                        help="mark the login cookie Secure (set this behind an HTTPS proxy)")
     serve.add_argument("--quiet-days", type=int, default=7,
                        help="a kiosk with no batch for this many days is listed as quiet")
+    serve.add_argument("--release-delay-days", type=int, default=3, metavar="N",
+                       help="release a month's report N days after it ends (default 3)")
 
     centre = with_db(sub.add_parser("add-centre", help="add a community centre"))
     centre.add_argument("name")
@@ -66,6 +69,12 @@ def add_server_parser(commands: Any) -> None:
     bundle = with_db(sub.add_parser("import-bundle", help="import a signed USB bundle"))
     bundle.add_argument("file", type=Path)
     bundle.add_argument("--lessons", type=Path, default=None)
+
+    release = with_db(sub.add_parser(
+        "release", help="make the reports of ended months now (each is made once, then kept)"))
+    release.add_argument("--month", default=None, metavar="YYYY-MM",
+                         help="release every month up to this one (default: up to last month)")
+    release.add_argument("--lessons", type=Path, default=None)
 
 
 def run_server_command(args: argparse.Namespace) -> int:
@@ -94,6 +103,8 @@ def run_server_command(args: argparse.Namespace) -> int:
             print(f"Kiosk {args.kiosk_id} revoked: its uploads are now refused.")
         elif args.server_command == "import-bundle":
             return _import_bundle(store, args.file, args.lessons)
+        elif args.server_command == "release":
+            return _release(store, args.month, args.lessons)
         else:
             raise AssertionError(args.server_command)
     except StoreError as exc:
@@ -113,7 +124,8 @@ def _serve(args: argparse.Namespace, db: str) -> int:
 
     config = ServerConfig(db=db, host=args.host, port=args.port, lessons_dir=args.lessons,
                           limits=Limits(requests_per_minute=args.rate_limit),
-                          secure_cookies=args.secure_cookies, quiet_days=args.quiet_days)
+                          secure_cookies=args.secure_cookies, quiet_days=args.quiet_days,
+                          release_delay_days=args.release_delay_days)
     store = open_store(db)
     print(f"Kiosk server, {store.kind} database: {describe_db(db)}", flush=True)
     print(f"Dashboard: {config.dashboard_url}", flush=True)
@@ -162,3 +174,25 @@ def _import_bundle(store: Any, path: Path, lessons: Path | None) -> int:
     print(f"{report.accepted} accepted, {report.duplicates} already imported, "
           f"{report.refused} refused.")
     return 1 if report.refused else 0
+
+
+def _release(store: Any, month: str | None, lessons: Path | None) -> int:
+    import datetime as dt
+
+    from kiosk.server.catalogue import Catalogue
+    from kiosk.server.releases import last_ended_month, make_releases, parse_month
+
+    today = dt.datetime.now(dt.UTC).date()
+    try:
+        if month is not None:
+            parse_month(month)
+        made = make_releases(store, Catalogue.from_dir(lessons) if lessons else Catalogue.guess(),
+                             today=today, up_to=month or last_ended_month(today, 0))
+    except ValueError as exc:
+        print(f"Error: {exc}.", file=sys.stderr)
+        return 1
+    if made:
+        print("Released: " + ", ".join(made) + ". Published figures are never changed.")
+    else:
+        print("Nothing to release: every ended month already has its report (or no figures yet).")
+    return 0

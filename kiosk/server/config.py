@@ -27,6 +27,8 @@ class ServerConfig:
     # Set when the dashboard is served over HTTPS (behind a TLS proxy): cookies then carry Secure.
     secure_cookies: bool = False
     quiet_days: int = 7
+    # A month is released this many days after it ends (kiosks that sync weekly are then in it).
+    release_delay_days: int = 3
 
     @property
     def dashboard_url(self) -> str:

@@ -10,6 +10,7 @@ import io
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -28,9 +29,10 @@ from kiosk.server.catalogue import Catalogue
 from kiosk.server.config import ServerConfig
 from kiosk.server.passwords import verify_password
 from kiosk.server.ratelimit import RateLimiter
-from kiosk.server.reports import LANGUAGE_NAMES, WEEK_CHOICES, Filters, Report, build_report
+from kiosk.server.releases import make_releases
+from kiosk.server.reports import Report, build_report, choices, period_label
 from kiosk.server.storage import Store
-from kiosk.server.suppression import HIDDEN, SMALL
+from kiosk.server.suppression import MARGIN, SUPPRESSED, THRESHOLD
 from kiosk.server.svg import bar_chart
 
 HERE = Path(__file__).parent
@@ -41,15 +43,34 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
+QUERY_PARAMETERS = {"period", "lesson"}
+# A spreadsheet may run a cell starting with one of these (after any spaces) as a formula: such
+# cells get a leading apostrophe, which spreadsheets show as text and do not run.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A wrong password costs the same scrypt as a right one; this only stops a flood.
 LOGIN_ATTEMPTS_PER_MINUTE = 10
+
+
+class BadQuery(Exception):
+    """A query parameter the report does not take; ``str()`` says what to change."""
+
+
+def csv_safe(cell: str) -> str:
+    """Neutralise a cell a spreadsheet would run as a formula.
+
+    >>> csv_safe("=HYPERLINK(1)"), csv_safe("-3"), csv_safe("–"), csv_safe("Wanhua")
+    ("'=HYPERLINK(1)", "'-3", '–', 'Wanhua')
+    >>> [csv_safe(chr(9) + "x"), csv_safe(chr(13) + "=1"), csv_safe("  @A1")]
+    ["'\\tx", "'\\r=1", "'  @A1"]
+    """
+    return "'" + cell if cell.lstrip(" ").startswith(FORMULA_STARTS) else cell
 
 
 def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
                     clock: Callable[[], float] = time.time) -> APIRouter:
     router = APIRouter(include_in_schema=False)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    sessions = Sessions(store.session_secret())
+    sessions = Sessions(store.session_secret(), store=store, clock=clock)
     login_limiter = RateLimiter(LOGIN_ATTEMPTS_PER_MINUTE)
     cookie_flags = {"httponly": True, "samesite": "strict", "secure": config.secure_cookies}
 
@@ -106,54 +127,82 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
         session = session_of(request)
         response = RedirectResponse("/login", status_code=303)
         if session and same_token(csrf, session.csrf):
+            sessions.end(session)  # on the server too: a saved copy of the cookie stops working
             response.delete_cookie(SESSION_COOKIE)
         return response
 
     def report_for(request: Request) -> Report:
-        q = request.query_params
-        weeks = int(q["weeks"]) if q.get("weeks", "").isdigit() else 12
-        centre_ids = {c.id for c in store.centres()}
-        filters = Filters(
-            weeks=weeks if weeks in WEEK_CHOICES else 12,
-            centre=q.get("centre") if q.get("centre") in centre_ids else None,
-            language=q.get("language") if q.get("language") in LANGUAGE_NAMES else None,
-            topic=q.get("topic") or None,
-            lesson=q.get("lesson") or None)
+        """The report the query asks for, or :class:`BadQuery` saying what to change."""
         today = dt.datetime.fromtimestamp(clock(), dt.UTC).date()
-        return build_report(store, catalogue, filters, today=today, quiet_days=config.quiet_days)
+        make_releases(store, catalogue, today=today, delay_days=config.release_delay_days)
+        q = request.query_params
+        unknown = sorted(set(q) - QUERY_PARAMETERS)
+        if unknown:
+            raise BadQuery(f"Unknown setting {unknown[0]!r}. The report takes only 'period' (a "
+                           "released month like 2026-11 or quarter like 2026-Q4) and 'lesson' "
+                           "(for the funnel); there are no free time windows.")
+        periods = choices(store)
+        period = q.get("period") or next((p for p in periods if "-Q" not in p), None)
+        if period is not None and period not in periods:
+            raise BadQuery("'period' must be a released month or quarter: "
+                           + (", ".join(periods) or "none yet") + ".")
+        report = build_report(store, catalogue, period, None, today=today,
+                              quiet_days=config.quiet_days)
+        lesson = q.get("lesson") or None
+        if lesson is not None:
+            if lesson not in {x for x, _ in report.lesson_choices}:
+                raise BadQuery("'lesson' must be a lesson with a funnel in this release: "
+                               + (", ".join(x for x, _ in report.lesson_choices) or "none")
+                               + ".")
+            report = build_report(store, catalogue, period, lesson, today=today,
+                                  quiet_days=config.quiet_days)
+        return report
+
+    def bad_query(problem: BadQuery) -> Response:
+        return Response(str(problem), status_code=400, media_type="text/plain",
+                        headers=SECURITY_HEADERS)
 
     @router.get("/dashboard", response_model=None)
     def dashboard(request: Request) -> Response:
         session = session_of(request)
         if session is None:
             return RedirectResponse("/login", status_code=303)
-        report = report_for(request)
-        weekly = bar_chart("Learners who started and finished, by week",
-                           [r[0] for r in report.weeks.rows],
-                           [("Started", "started", [r[1] for r in report.weeks.rows]),
-                            ("Finished", "finished", [r[2] for r in report.weeks.rows])])
+        try:
+            report = report_for(request)
+        except BadQuery as problem:
+            return bad_query(problem)
+        trend = bar_chart("Learners who started and finished, month by month",
+                          [r[0] for r in report.trend.rows],
+                          [("Started", "started", [r[1] for r in report.trend.rows]),
+                           ("Finished", "finished", [r[2] for r in report.trend.rows])])
         funnel = bar_chart(report.funnel.title, [f"Step {r[0]}" for r in report.funnel.rows],
                            [("Reached", "reached", [r[1] for r in report.funnel.rows])])
+        query = urlencode({"period": report.period or "",
+                           **({"lesson": report.funnel_lesson} if report.funnel_lesson else {})})
         return page(request, "dashboard.html", {
-            "report": report, "session": session, "weekly_chart": weekly,
+            "report": report, "session": session,
+            "trend_chart": trend if report.trend.rows else "",
             "funnel_chart": funnel if report.funnel.rows else "",
-            "query": request.url.query, "centres": store.centres(),
-            "languages": LANGUAGE_NAMES, "topics": catalogue.topics(), "catalogue": catalogue,
-            "week_choices": WEEK_CHOICES, "small": SMALL, "hidden": HIDDEN})
+            "query": query, "period_label": period_label, "suppressed": SUPPRESSED,
+            "threshold": THRESHOLD, "margin": MARGIN,
+            "delay_days": config.release_delay_days})
 
     @router.get("/dashboard/{name}.csv", response_model=None)
     def table_csv(name: str, request: Request) -> Response:
         if session_of(request) is None:
             return Response("Log in first.", status_code=401, media_type="text/plain")
-        report = report_for(request)
+        try:
+            report = report_for(request)
+        except BadQuery as problem:
+            return bad_query(problem)
         table = report.table(name)
         if table is None:
             return Response("No such table.", status_code=404, media_type="text/plain")
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(table.columns)
-        writer.writerows(table.rows)
-        filename = f"kiosk-{name}-{report.first_week}-to-{report.last_week}.csv"
+        writer.writerow([csv_safe(c) for c in table.columns])
+        writer.writerows([[csv_safe(c) for c in row] for row in table.rows])
+        filename = f"kiosk-{name}-{report.period or 'none'}.csv"
         return Response("\ufeff" + out.getvalue(),  # BOM: Excel then reads Chinese correctly
                         media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"',

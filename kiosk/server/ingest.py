@@ -87,6 +87,10 @@ class Ingestor:
         try:
             return self.store.ingest(batch, nonce=signed.nonce.lower(), now=now)
         except Replayed:
+            # A bundle imported again carries the same signed requests, so the same nonces: if
+            # this kiosk's batch is already stored, that is "already imported", not a refusal.
+            if from_bundle and self.store.has_batch(kiosk.id, str(batch.batch_id)):
+                return IngestResult("duplicate", str(batch.batch_id), len(batch.items), 0)
             raise Refusal.of([Problem("replayed_nonce", "this nonce was already used; sign "
                                       "every request with a new one", "header.X-Nonce")]) from None
 
@@ -96,6 +100,11 @@ class Ingestor:
             raw = json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise Refusal.of([Problem("malformed_json", f"the body is not JSON: {exc}")]) from None
+        except RecursionError:
+            # Arrays or objects nested thousands deep: json gives up by recursion, which must be
+            # a refusal like any other malformed body, not a server error.
+            raise Refusal.of([Problem("malformed_json", "the body is nested too deeply; a "
+                                      "batch is at most four levels deep")]) from None
         problems: list[Problem] = []
         if isinstance(raw, dict):
             claimed = raw.get("kiosk_id")

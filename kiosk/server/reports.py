@@ -1,36 +1,29 @@
-"""The digital-equity report: tables by week, topic, lesson, language and centre, a funnel over a
-lesson's steps, and the kiosks that have gone quiet — every figure already suppressed.
+"""The digital-equity report: one release's tables, the trend over the monthly releases, and the
+kiosks that have gone quiet.
 
-A :class:`Table` holds only display strings (``"12"``, ``"<5"``, ``"hidden"``): the page, the chart
-and the CSV all draw from it, so no output can show a figure another one hides.
+Every figure comes from a stored release (:mod:`kiosk.server.releases`): nothing here adds up
+counters. A :class:`Table` holds only display strings (``"12"``, ``"–"``), and the page, the
+charts and the CSVs all draw from it, so no output can show a figure another one hides.
 
-    >>> protect_column([("a", 12), ("b", 3), ("c", 9)])
-    ['12', '<5', 'hidden']
+    >>> sorted_periods(["2026-07", "2026-Q3", "2026-09", "2026-10", "2026-08"])
+    ['2026-10', '2026-Q3', '2026-09', '2026-08', '2026-07']
+    >>> period_label("2026-11"), period_label("2026-Q4")
+    ('November 2026', '2026 quarter 4')
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kiosk.server.catalogue import Catalogue
-from kiosk.server.storage import Kiosk, Store, week_of
-from kiosk.server.suppression import primary, protect
+from kiosk.server.storage import Kiosk, Store
+from kiosk.server.storage import releases as saved
+from kiosk.server.storage.releases import StoredCell
+from kiosk.server.suppression import SUPPRESSED
 
 LANGUAGE_NAMES = {"zh_Hant_TW": "繁體中文 (Taiwan)", "en": "English", "vi": "Tiếng Việt",
                   "id": "Bahasa Indonesia"}
-WEEK_CHOICES = (4, 12, 26, 52)
-
-
-@dataclass(frozen=True)
-class Filters:
-    weeks: int = 12
-    centre: str | None = None  # centre id
-    language: str | None = None
-    topic: str | None = None
-    lesson: str | None = None  # the funnel's lesson; default: the most started one
 
 
 @dataclass
@@ -44,128 +37,100 @@ class Table:
 
 @dataclass
 class Report:
-    filters: Filters
-    first_week: str
-    last_week: str
-    weeks: Table
+    period: str | None
+    periods: list[str]  # every release, newest first
+    total: Table
     topics: Table
     lessons: Table
     languages: Table
     centres: Table
     funnel: Table
     funnel_lesson: str | None
+    lesson_choices: list[tuple[str, str]]  # lessons with a funnel in this release: (id, title)
+    trend: Table
     quiet: Table
-    lesson_choices: list[str]
 
     @property
     def tables(self) -> list[Table]:
-        return [self.weeks, self.topics, self.lessons, self.languages, self.centres,
+        return [self.total, self.trend, self.topics, self.lessons, self.languages, self.centres,
                 self.funnel, self.quiet]
 
     def table(self, name: str) -> Table | None:
         return next((t for t in self.tables if t.name == name), None)
 
 
-def protect_column(cells: Iterable[tuple[str, int]]) -> list[str]:
-    return protect([value for _, value in cells])
+def show(cell: StoredCell) -> str:
+    return str(cell.value) if cell.shown else SUPPRESSED
 
 
-def _two_columns(name: str, title: str, label: str, keys: list[str], labels: dict[str, str],
-                 starts: dict[str, int], completions: dict[str, int]) -> Table:
-    started = protect([starts.get(k, 0) for k in keys])
-    finished = protect([completions.get(k, 0) for k in keys])
-    table = Table(name, title, [label, "Started", "Finished"])
-    table.rows = [[labels.get(k, k), s, f] for k, s, f in zip(keys, started, finished, strict=True)]
-    return table
+def period_label(period: str) -> str:
+    if "-Q" in period:
+        return f"{period[:4]} quarter {period[6:]}"
+    return dt.date.fromisoformat(period + "-01").strftime("%B %Y")
 
 
-def week_label(monday: str) -> str:
-    day = dt.date.fromisoformat(monday)
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d} ({day:%d %b})"
+def sorted_periods(periods: list[str]) -> list[str]:
+    """Newest first; a quarter just before its last month."""
+    def key(p: str) -> str:
+        return (p[:5] + f"{3 * int(p[6:]):02d}" + "q") if "-Q" in p else p + "m"
+    return sorted(periods, key=key, reverse=True)
 
 
-def build_report(store: Store, catalogue: Catalogue, filters: Filters, *, today: dt.date,
-                 quiet_days: int) -> Report:
-    last = dt.date.fromisoformat(week_of(today))
-    first = last - dt.timedelta(weeks=filters.weeks - 1)
-    weeks = [(first + dt.timedelta(weeks=i)).isoformat() for i in range(filters.weeks)]
-    rows = store.cube(first_week=weeks[0], last_week=weeks[-1], centre_id=filters.centre,
-                      language=filters.language)
-    if filters.topic:
-        rows = [r for r in rows if catalogue.topic_of(r["lesson_id"]) == filters.topic]
-
-    sums: dict[str, dict[str, dict[str, int]]] = {
-        dim: {"s": defaultdict(int), "c": defaultdict(int)}
-        for dim in ("week", "topic", "lesson", "language", "centre")}
-    for r in rows:
-        keys = {"week": r["week"], "topic": catalogue.topic_of(r["lesson_id"]),
-                "lesson": r["lesson_id"], "language": r["language"], "centre": r["centre_id"]}
-        for dim, key in keys.items():
-            sums[dim]["s"][key] += r["starts"]
-            sums[dim]["c"][key] += r["completions"]
-
-    def table(dim: str, name: str, title: str, label: str, keys: list[str],
-              labels: dict[str, str]) -> Table:
-        return _two_columns(name, title, label, keys, labels, sums[dim]["s"], sums[dim]["c"])
-
-    topics = sorted(set(catalogue.topics()) | set(sums["topic"]["s"]))
-    if filters.topic:
-        topics = [filters.topic]
-    centres = store.centres()
-    if filters.centre:
-        centres = [c for c in centres if c.id == filters.centre]
-    languages = [filters.language] if filters.language else list(LANGUAGE_NAMES)
-
-    report = Report(
-        filters=filters, first_week=weeks[0], last_week=weeks[-1],
-        weeks=table("week", "weeks", "By week", "Week", weeks,
-                    {w: week_label(w) for w in weeks}),
-        topics=table("topic", "topics", "By topic", "Topic", topics,
-                     {t: catalogue.topic_title(t) for t in topics}),
-        lessons=_lessons_table(catalogue, topics, sums["lesson"]["s"], sums["lesson"]["c"]),
-        languages=table("language", "languages", "By language", "Language", languages,
-                        LANGUAGE_NAMES),
-        centres=table("centre", "centres", "By centre", "Centre", [c.id for c in centres],
-                      {c.id: c.name for c in centres}),
-        funnel=Table("funnel", "Where learners stop", ["Step", "Reached"]),
-        funnel_lesson=None, quiet=_quiet_table(store.kiosks(), today, quiet_days),
-        lesson_choices=sorted(sums["lesson"]["s"]),
-    )
-    starts = sums["lesson"]["s"]
-    lesson = filters.lesson or (max(starts, key=lambda k: (starts[k], k)) if starts else None)
-    if lesson:
-        report.funnel_lesson = lesson
-        report.funnel = _funnel_table(store, lesson, report, filters)
-    return report
+def choices(store: Store) -> list[str]:
+    return sorted_periods(list(saved.released_periods(store)))
 
 
-def _lessons_table(catalogue: Catalogue, topics: list[str], starts: dict[str, int],
-                   completions: dict[str, int]) -> Table:
-    """Suppressed within each topic, because each topic's total is published in the topic table."""
-    table = Table("lessons", "By lesson", ["Topic", "Lesson", "Started", "Finished"],
-                  note="Hidden cells are chosen within each topic.")
-    known = set(catalogue.lessons or {}) | set(starts)
-    for topic in topics:
-        lessons = sorted(lesson for lesson in known if catalogue.topic_of(lesson) == topic)
-        started = protect([starts.get(k, 0) for k in lessons])
-        finished = protect([completions.get(k, 0) for k in lessons])
-        for lesson, s, f in zip(lessons, started, finished, strict=True):
-            table.rows.append([catalogue.topic_title(topic), lesson, s, f])
-    return table
+def funnel_lessons(cells: list[StoredCell], catalogue: Catalogue) -> list[tuple[str, str]]:
+    seen = list(dict.fromkeys(c.row.rsplit(":", 1)[0] for c in cells if c.table == "funnel"))
+    return [(lesson, catalogue.lesson_title(lesson)) for lesson in seen]
 
 
-def _funnel_table(store: Store, lesson: str, report: Report, filters: Filters) -> Table:
-    funnels = store.reached(lesson, first_week=report.first_week, last_week=report.last_week,
-                            centre_id=filters.centre, language=filters.language)
-    table = Table("funnel", f"Where learners stop: {lesson}", ["Step", "Reached"])
-    if not funnels:
-        return table
-    version = max(funnels)
-    table.title += f" (version {version})"
-    # Step counts overlap (everyone at step 3 also reached step 2): they are not parts of a total,
-    # so the primary rule is the one that applies.
-    table.rows = [[str(i + 1), primary(count)] for i, count in enumerate(funnels[version])]
+def build_report(store: Store, catalogue: Catalogue, period: str | None, lesson: str | None,
+                 *, today: dt.date, quiet_days: int) -> Report:
+    periods = choices(store)
+    cells = saved.release_cells(store, period) if period else []
+    centre_names = {c.id: c.name for c in store.centres()}
+    two = ["Started", "Finished"]
+
+    def rows(table: str, label: dict[str, list[str]] | None = None) -> list[list[str]]:
+        by_row: dict[str, dict[str, str]] = {}
+        for c in cells:
+            if c.table == table:
+                by_row.setdefault(c.row, {})[c.measure] = show(c)
+        return [[*(label or {}).get(row, [row]), values.get("started", ""),
+                 values.get("finished", "")] for row, values in by_row.items()]
+
+    lessons_rows = rows("lessons", {
+        x: [catalogue.topic_title(catalogue.topic_of(x)), catalogue.lesson_title(x)]
+        for x in {c.row for c in cells if c.table == "lessons"}})
+    choice = funnel_lessons(cells, catalogue)
+    funnel_lesson = lesson or (choice[0][0] if choice else None)
+    funnel = Table("funnel", "Where learners stop" + (
+        f": {catalogue.lesson_title(funnel_lesson)}" if funnel_lesson else ""), ["Step", "Reached"])
+    funnel.rows = [[c.row.rsplit(":", 1)[1], show(c)] for c in cells
+                   if c.table == "funnel" and c.row.rsplit(":", 1)[0] == funnel_lesson]
+    return Report(
+        period=period, periods=periods,
+        total=Table("total", "All learners", ["", *two], rows("total", {"all": ["All"]})),
+        topics=Table("topics", "By topic", ["Topic", *two], rows("topics", {
+            t: [catalogue.topic_title(t)] for t in {c.row for c in cells}})),
+        lessons=Table("lessons", "By lesson", ["Topic", "Lesson", *two], lessons_rows),
+        languages=Table("languages", "By language", ["Language", *two],
+                        rows("languages", {k: [v] for k, v in LANGUAGE_NAMES.items()})),
+        centres=Table("centres", "By centre", ["Centre", *two],
+                      rows("centres", {k: [v] for k, v in centre_names.items()})),
+        funnel=funnel, funnel_lesson=funnel_lesson, lesson_choices=choice,
+        trend=_trend(store, periods), quiet=_quiet_table(store.kiosks(), today, quiet_days))
+
+
+def _trend(store: Store, periods: list[str]) -> Table:
+    """Each monthly release's grand total, oldest first: the same cells as each month shows."""
+    table = Table("trend", "Month by month", ["Month", "Started", "Finished"])
+    for period in reversed([p for p in periods if "-Q" not in p]):
+        total = {c.measure: show(c) for c in saved.release_cells(store, period)
+                 if c.table == "total"}
+        table.rows.append([period_label(period), total.get("started", ""),
+                           total.get("finished", "")])
     return table
 
 

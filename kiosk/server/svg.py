@@ -1,11 +1,11 @@
 """Bar charts as inline SVG, drawn on the server: no script, no CDN, readable offline.
 
 Charts draw from a report :class:`~kiosk.server.reports.Table`'s display strings, so a
-suppressed cell has no bar: it is labelled ``<5`` (or ``hidden``) and cannot be measured off it.
+suppressed cell has no bar: it is labelled ``–`` and cannot be measured off it.
 Colours come from CSS classes (the page's Content-Security-Policy forbids inline styles).
 
-    >>> svg = bar_chart("Weekly", ["W1", "W2"], [("Started", "started", ["7", "<5"])])
-    >>> svg.startswith("<svg") and "&lt;5" in svg and "<title" in svg
+    >>> svg = bar_chart("Monthly", ["M1", "M2"], [("Started", "started", ["7", "–"])])
+    >>> svg.startswith("<svg") and svg.count("<rect") == 2 and "–" in svg and "<title" in svg
     True
 """
 
@@ -26,7 +26,7 @@ def bar_chart(title: str, labels: list[str],
               series: list[tuple[str, str, list[str]]]) -> str:
     """Horizontal grouped bars: one group per label, one bar per series (name, class, values).
 
-    Horizontal bars keep long labels (Chinese lesson names, week dates) readable on a phone.
+    Horizontal bars keep long labels (lesson names, months) readable on a phone.
     """
     numbers = [n for _, _, values in series for n in map(_number, values) if n]
     top = max(numbers, default=1)

@@ -7,7 +7,10 @@ a pattern-checked lesson id, a UUID, or a date. Counts are non-negative integers
 
 Counters are cumulative per key ``(day, lesson_id, lesson_version, language)`` and carry a
 ``revision`` that the kiosk raises every time the counts for that key change. The server keeps, per
-kiosk and key, the row with the highest revision, so a retried or reordered batch changes nothing.
+kiosk, epoch and key, the row with the highest revision, so a retried or reordered batch changes
+nothing. The batch's ``epoch`` names the kiosk's progress store: a store that had to be replaced
+starts its revisions again at 1 under a new epoch, and the server adds the epochs' rows together,
+so figures already received are never lowered or overwritten.
 
 ``completions > starts`` is allowed on purpose: a learner may start a lesson one day and finish it
 the next, so one day's counts need not be ordered. For the same reason ``reached`` is not checked
@@ -67,4 +70,7 @@ class Batch(BaseModel):
 
     batch_id: uuid.UUID
     kiosk_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")
+    epoch: str = Field(default="", max_length=32, pattern=r"^[0-9a-f]*$",
+                       description="Random id of the kiosk's progress store (new after a store "
+                       "is replaced); '' for a kiosk's first store. Revisions count per epoch.")
     items: list[Item]

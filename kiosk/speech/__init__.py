@@ -4,7 +4,10 @@
 - :mod:`~kiosk.speech.gtts_engine`: gTTS, online, always with a timeout; for ``audio build`` only.
 - :mod:`~kiosk.speech.cache`: clip keys, the clip folders and their manifests, recorded overrides.
 - :mod:`~kiosk.speech.clipinfo`: a clip's duration from its headers (WAV, MP3, Ogg).
-- :mod:`~kiosk.speech.narration`: what is read for each step, in each language.
+- :mod:`~kiosk.speech.frontend`: the screen's text -> what each engine says (values in words from
+  :mod:`~kiosk.speech.spoken`, the pronunciation lexicons of :mod:`~kiosk.speech.lexicon`).
+- :mod:`~kiosk.speech.narration`: what is read for each step, its feedback and the closing
+  words, in each language.
 - :mod:`~kiosk.speech.build`: ``python -m kiosk audio build``.
 - :mod:`~kiosk.speech.player`: :class:`SpeechResolver`, the run-time "which file do I play".
 

@@ -1,4 +1,10 @@
-"""``python -m kiosk audio build``: render every step's narration in every language. No Kivy.
+"""``python -m kiosk audio build``: render every narration in every language. No Kivy.
+
+Every narration: each step's text, the feedback each answer can bring, the hint "I need help"
+shows, and each lesson's closing words, each as the speech front end says it for the engine
+(kiosk/speech/frontend.py). A clip's key is that spoken form, so after a lexicon change only the
+clips whose words changed are made again. A broken lexicon file stops the build before any clip
+is made, naming the file.
 
 ::
 
@@ -20,7 +26,7 @@ gTTS's voice for "Slower" as well.
 
 >>> summary = build_audio(narrations, ClipFolder(Path("assets/audio")), engine="espeak")
 >>> summary.line()
-'Audio clips: 348 made, 0 reused, 0 failed (espeak 348) in 12.1 s.'
+'Audio clips: 932 made, 0 reused, 0 failed (espeak 932) in 20.6 s.'
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TextIO
@@ -117,10 +123,14 @@ class ProgressBar:
 
 @dataclass
 class _Job:
-    text: str
+    text: str  # as the screen shows it (names the override)
     language: str
     rate: Rate
     steps: list[str]  # "lesson-id step N" of every step that says this text
+    spoken: Mapping[str, str] = field(default_factory=dict)  # engine -> what it says
+
+    def said(self, engine: str) -> str:
+        return self.spoken.get(engine, self.text)
 
 
 def _jobs(narrations: Iterable[Narration], rates: Sequence[Rate]) -> list[_Job]:
@@ -131,8 +141,12 @@ def _jobs(narrations: Iterable[Narration], rates: Sequence[Rate]) -> list[_Job]:
             continue
         for rate in rates:
             key = (normalise_text(narration.text), narration.language, rate)
-            job = jobs.setdefault(key, _Job(narration.text, narration.language, rate, []))
-            job.steps.append(f"{narration.lesson_id} step {narration.step}")
+            job = jobs.setdefault(key, _Job(narration.text, narration.language, rate, [],
+                                            narration.spoken))
+            where = ("closing" if narration.part == "closing"
+                     else f"step {narration.step}" + (" feedback" if narration.part == "feedback"
+                                                       else ""))
+            job.steps.append(f"{narration.lesson_id} {where}")
     return list(jobs.values())
 
 
@@ -236,22 +250,23 @@ def _build_one(job: _Job, clips: ClipFolder, chain: _EngineChain, reuse: Sequenc
                manifest: dict[str, ClipInfo], summary: BuildSummary,
                progress: ProgressBar) -> ClipInfo | None:
     for name in reuse:
-        existing = clips.path(job.text, job.language, name, job.rate)
+        existing = clips.path(job.said(name), job.language, name, job.rate)
         if _usable(existing):
             summary.reused += 1
-            return manifest.get(existing.stem) or clips.describe(existing, job.text,
-                                                                 job.language, name, job.rate)
+            return manifest.get(existing.stem) or clips.describe(
+                existing, job.said(name), job.language, name, job.rate, job.text)
     errors: list[str] = []
     for engine in chain.active():
-        fallback = clips.path(job.text, job.language, engine.name, job.rate)
+        said = job.said(engine.name)
+        fallback = clips.path(said, job.language, engine.name, job.rate)
         if _usable(fallback):  # a fallback clip made by an earlier build
             summary.reused += 1
             return manifest.get(fallback.stem) or clips.describe(
-                fallback, job.text, job.language, engine.name, job.rate)
+                fallback, said, job.language, engine.name, job.rate, job.text)
         try:
-            data = engine.synthesize(job.text, job.language, job.rate)
-            info = clips.save(job.text, job.language, engine.name, job.rate, data,
-                              engine.extension, update_manifest=False)
+            data = engine.synthesize(said, job.language, job.rate)
+            info = clips.save(said, job.language, engine.name, job.rate, data,
+                              engine.extension, update_manifest=False, screen_text=job.text)
         except Exception as exc:  # one bad clip must never stop the build
             chain.failed(engine)
             errors.append(f"{engine.name}: {exc}")
@@ -271,7 +286,7 @@ def _prune(clips: ClipFolder, language: str, narrations: list[Narration],
            manifest: dict[str, ClipInfo], progress: ProgressBar) -> None:
     """Delete clips whose text no step says any more (any engine, any rate is kept for a text
     that is still said)."""
-    wanted = {clip_key(n.text, language, engine, rate)
+    wanted = {clip_key(n.spoken_for(engine), language, engine, rate)
               for n in narrations if n.language == language
               for engine in ENGINE_PREFERENCE for rate in RATES}
     removed = 0
@@ -287,6 +302,7 @@ def _prune(clips: ClipFolder, language: str, narrations: list[Narration],
 def build_command(settings: Settings, *, languages: Sequence[str] | None = None,
                   engine: str = "auto", rates: Sequence[str] = ("normal",),
                   out: Path | None = None, prune: bool = False,
+                  lexicon_dir: Path | None = None,
                   stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
     """The whole command: load the lessons, build, print the summary. Exit status 1 if any clip
     failed (or the lessons could not be read), else 0."""
@@ -300,6 +316,15 @@ def build_command(settings: Settings, *, languages: Sequence[str] | None = None,
     except ValueError as exc:
         print(exc, file=stderr)
         return 2
+    from kiosk.speech.frontend import Frontend
+    from kiosk.speech.lexicon import LEXICON_DIR, check_lexicons
+
+    broken = check_lexicons(lexicon_dir or LEXICON_DIR)
+    if broken:  # clips made without a lexicon would be kept and never made again
+        for problem in broken:
+            print(f"Pronunciation lexicon: {problem}", file=stderr)
+        print("Fix the lexicon file(s) above, then run audio build again.", file=stderr)
+        return 1
     library = load_library(settings.lessons_dir, settings.images_dir)
     if library.problems:
         print(f"{len(library.skipped_files)} lesson file(s) skipped; run `python -m kiosk "
@@ -308,7 +333,8 @@ def build_command(settings: Settings, *, languages: Sequence[str] | None = None,
         print("No lessons to narrate.", file=stderr)
         return 1
     narrations = library_narrations(library, list(languages or LANGUAGES),
-                                    currency=settings.currency)
+                                    currency=settings.currency,
+                                    frontend=Frontend(lexicon_dir) if lexicon_dir else None)
     audio_dir = settings.assets_dir / "audio"
     gtts = GttsEngine(base_url=os.environ.get(GTTS_URL_VARIABLE) or None)
     summary = build_audio(narrations, ClipFolder(out or audio_dir),

@@ -1,6 +1,9 @@
 """Narration clips on disk: their keys, their folders, their manifests, and recorded overrides.
 
-A clip is keyed by the SHA-256 of (text, language, engine, rate); its file is ``<key>.wav``
+A clip is keyed by the SHA-256 of (spoken text, language, engine, rate), where the spoken text is
+what the speech front end made of the screen's text for that engine (:mod:`kiosk.speech.frontend`):
+a change to a lexicon or a number rule changes exactly the keys of the clips whose words it
+changes, so ``audio build`` remakes those and reuses the rest. Its file is ``<key>.wav``
 (espeak-ng) or ``<key>.mp3`` (gTTS) in the language's folder. There are two folders of clips with
 the same layout: the pre-built ones (``assets/audio/<lang>/``, made by ``audio build``) and the
 ones the kiosk synthesised itself (``KIOSK_HOME/audio/<lang>/``). Each language folder has a
@@ -8,7 +11,8 @@ ones the kiosk synthesised itself (``KIOSK_HOME/audio/<lang>/``). Each language 
 
 Human-recorded clips override everything: ``assets/audio/overrides/<lang>/<sha>.wav`` (or ``.mp3``,
 ``.ogg``) where ``<sha>`` is :func:`text_sha` of the text it says, and optionally
-``<sha>.slow.wav`` for the "Slower" button. See ``assets/audio/README.md``.
+``<sha>.slow.wav`` for the "Slower" button. See ``assets/audio/README.md``. A recording is named
+after the text as the screen shows it (a person reads NT$120 right), not after a spoken form.
 
 Files are written whole or not at all (a temporary file, fsync, ``os.replace``), so a power cut
 never leaves half a clip or half a manifest under the real name.
@@ -26,7 +30,7 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -128,33 +132,38 @@ class ClipFolder:
         return self.folder(language) / (clip_key(text, language, engine, rate) + extension)
 
     def find(self, text: str, language: str, rate: Rate,
-             engines: Iterable[str] = ENGINE_PREFERENCE) -> Path | None:
-        """The clip of ``text`` from the first engine in ``engines`` that has one, or None."""
+             engines: Iterable[str] = ENGINE_PREFERENCE,
+             spoken: Mapping[str, str] | None = None) -> Path | None:
+        """The clip of ``text`` from the first engine in ``engines`` that has one, or None.
+        ``spoken`` gives each engine's spoken form of it (missing: ``text`` itself)."""
         for engine in engines:
-            candidate = self.path(text, language, engine, rate)
+            said = spoken.get(engine, text) if spoken is not None else text
+            candidate = self.path(said, language, engine, rate)
             if _usable(candidate):
                 return candidate
         return None
 
     def save(self, text: str, language: str, engine: str, rate: Rate, data: bytes,
-             extension: str, *, update_manifest: bool = True) -> ClipInfo:
-        """Store one clip (atomically) and, unless told not to, add it to the manifest."""
+             extension: str, *, update_manifest: bool = True,
+             screen_text: str | None = None) -> ClipInfo:
+        """Store one clip of the spoken ``text`` (atomically) and, unless told not to, add it
+        to the manifest. ``screen_text`` is what the screen shows (it names the override)."""
         key = clip_key(text, language, engine, rate)
         path = self.folder(language) / (key + extension)
         atomic_write(path, data)
         info = ClipInfo(key=key, file=path.name, engine=engine, rate=rate,
                         duration=measure(path), text=normalise_text(text),
-                        override=text_sha(text))
+                        override=text_sha(text if screen_text is None else screen_text))
         if update_manifest:
             self.add_to_manifest(language, [info])
         return info
 
     def describe(self, path: Path, text: str, language: str, engine: str,
-                 rate: Rate) -> ClipInfo:
+                 rate: Rate, screen_text: str | None = None) -> ClipInfo:
         """The manifest line of an existing clip file (measured now)."""
         return ClipInfo(key=path.stem, file=path.name, engine=engine, rate=rate,
                         duration=measure(path), text=normalise_text(text),
-                        override=text_sha(text))
+                        override=text_sha(text if screen_text is None else screen_text))
 
     # --- manifests ---------------------------------------------------------------------------
     def manifest_path(self, language: str) -> Path:

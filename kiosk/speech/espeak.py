@@ -42,6 +42,13 @@ ESPEAK_VOICES: Mapping[str, str] = {
     "vi": "vi",
     "id": "id",
 }
+# The Vietnamese accents espeak-ng 1.52 has (espeak-ng-data/lang/aav/): the setting
+# ``vietnamese_voice`` picks one; "north" is espeak-ng's own "vi".
+VIETNAMESE_VOICES: Mapping[str, str] = {
+    "north": "vi",
+    "south": "vi-vn-x-south",
+    "central": "vi-vn-x-central",
+}
 # Words per minute. espeak's default (175) is brisk for older first-time learners; "slow" is the
 # "Slower" button.
 WORDS_PER_MINUTE: Mapping[Rate, int] = {"normal": 150, "slow": 110}

@@ -32,7 +32,10 @@ from kiosk.speech.engine import Rate, SpeechError, base_language
 
 log = logging.getLogger(__name__)
 
-# Kiosk locale -> gTTS language. zh-TW is Taiwan Mandarin.
+# Kiosk locale -> gTTS language. zh-TW is Google's Taiwan Mandarin voice (it reads 訊息, 日期 the
+# Taiwan way, so the [espeak] lexicon tables are not applied to it). The voice is chosen by
+# ``lang`` alone; gTTS's ``tld`` only picks the Google host (the default "com" serves zh-TW; "cn"
+# refuses requests), so it is left alone.
 GTTS_LANGUAGES: Mapping[str, str] = {
     "zh_Hant_TW": "zh-TW",
     "en": "en",

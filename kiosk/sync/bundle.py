@@ -28,6 +28,7 @@ from kiosk.progress import ProgressStore
 from kiosk.signing import BATCHES_PATH, BUNDLE_FORMAT, bundle_entry, sign_request
 from kiosk.sync.client import Credentials, ServerClock
 from kiosk.sync.outbox import Outbox, encode
+from kiosk.sync.salvage import salvage_all
 
 
 @dataclass(frozen=True)
@@ -53,11 +54,12 @@ def export_bundle(store: ProgressStore, credentials: Credentials, directory: Pat
         raise FileNotFoundError(f"{directory} is not a folder (is the USB stick plugged in?)")
     clock = clock or ServerClock()
     outbox = Outbox(store)
+    salvage_all(store)
     outbox.refresh_and_build()
     pending = outbox.pending()
     entries = []
     for batch in pending:
-        body = encode(batch.batch_id, credentials.kiosk_id, batch.items)
+        body = encode(batch.batch_id, credentials.kiosk_id, batch.items, batch.epoch)
         # The server does not check a bundle's timestamp (sticks travel for days), but it is
         # still signed, with a fresh nonce per request.
         headers = sign_request(credentials.kiosk_id, credentials.secret, "POST", BATCHES_PATH,

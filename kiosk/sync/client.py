@@ -26,6 +26,7 @@ Standard library only (urllib), so the kiosk needs no HTTP package.
 from __future__ import annotations
 
 import email.utils
+import ipaddress
 import json
 import random
 import socket
@@ -43,6 +44,7 @@ from kiosk.files import write_atomic
 from kiosk.progress import ProgressStore
 from kiosk.signing import BATCHES_PATH, sign_request
 from kiosk.sync.outbox import Batch, Outbox, encode
+from kiosk.sync.salvage import salvage_all
 
 CREDENTIALS_FILE = "sync.json"
 ENROL_PATH = "/api/v1/enrol"
@@ -206,11 +208,30 @@ class SyncError(Exception):
     """Something a volunteer must act on; ``str()`` says what, in plain words."""
 
 
+def is_loopback(host: str) -> bool:
+    """This computer itself: the only place plain http:// cannot be read on the way."""
+    if host.lower() in ("localhost", "localhost.localdomain") or host.lower().endswith(
+            ".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def enrol(home: Path, server_url: str, code: str, *, transport: Transport | None = None,
-          timeout: float = TIMEOUT_S, store: ProgressStore | None = None) -> Credentials:
+          timeout: float = TIMEOUT_S, store: ProgressStore | None = None,
+          insecure: bool = False) -> Credentials:
     server_url = server_url.strip().rstrip("/")
-    if urllib.parse.urlsplit(server_url).scheme not in ("http", "https"):
+    parts = urllib.parse.urlsplit(server_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SyncError(f"The server address {server_url!r} should start with https://")
+    # The answer carries the kiosk's secret key: over plain http anyone on the way could read it
+    # and sign figures as this kiosk. Only this computer itself (tests, a local trial) is safe.
+    if parts.scheme == "http" and not insecure and not is_loopback(parts.hostname):
+        raise SyncError(f"The server address {server_url!r} is not encrypted (http://), so the "
+                        "kiosk's key could be read on the way. Use the https:// address the "
+                        "programme manager gave. (Only for a test network: add --insecure.)")
     transport = transport or UrllibTransport()
     body = json.dumps({"code": code.strip()}).encode("utf-8")
     try:
@@ -281,6 +302,8 @@ class Uploader:
     def run(self, *, heartbeat: bool = False) -> SyncResult:
         """Aggregate, queue, then send every pending batch, oldest first."""
         self.outbox.refresh_and_build()
+        # Figures left in a damaged progress file go out with this store's own (once per file).
+        salvage_all(self.store)
         result = SyncResult()
         if self.credentials is None:
             result.outcome = "not_enrolled"
@@ -343,7 +366,7 @@ class Uploader:
     def send(self, batch: Batch, result: SyncResult) -> str:
         """Send one batch; returns "next" to go on to the next one, or "stop"."""
         assert self.credentials is not None
-        body = encode(batch.batch_id, self.credentials.kiosk_id, batch.items)
+        body = encode(batch.batch_id, self.credentials.kiosk_id, batch.items, batch.epoch)
         stale_retried = nonce_retried = False
         waits = 0
         while True:

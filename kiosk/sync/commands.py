@@ -1,9 +1,15 @@
-"""``python -m kiosk sync enrol | now | status | export``: what kiosk.cli calls. Plain words out.
+"""``python -m kiosk sync enrol | now | status | export | salvage``: what kiosk.cli calls.
+Plain words out.
 
     python -m kiosk sync enrol N3XX7-UARAJ --server https://reports.example.org
     python -m kiosk sync now
     python -m kiosk sync status
     python -m kiosk sync export /media/usb
+    python -m kiosk sync salvage
+
+``status`` only looks: it never moves a damaged progress file (it says so and what it holds);
+the commands that send (``now``, ``export``, ``salvage``) open the store the way the kiosk does,
+which moves a damaged file aside, and queue what is left in it (kiosk/sync/salvage.py).
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import sys
 from pathlib import Path
 
 from kiosk.config import Settings
-from kiosk.progress import ProgressStore, StorageError
+from kiosk.progress import DamagedStore, ProgressStore, StorageError
 from kiosk.sync.bundle import export_bundle
 from kiosk.sync.client import (
     Backoff,
@@ -23,16 +29,17 @@ from kiosk.sync.client import (
     load_credentials,
 )
 from kiosk.sync.outbox import Outbox
+from kiosk.sync.salvage import Found, inspect, losses, pending_files, salvage_all
 
 
 def _open(settings: Settings) -> ProgressStore:
     return ProgressStore.open(settings.database_path)
 
 
-def enrol_command(settings: Settings, code: str, server: str) -> int:
+def enrol_command(settings: Settings, code: str, server: str, *, insecure: bool = False) -> int:
     store = _open(settings)
     try:
-        credentials = enrol(settings.home, server, code, store=store)
+        credentials = enrol(settings.home, server, code, store=store, insecure=insecure)
     except SyncError as exc:
         print(f"Not enrolled: {exc}", file=sys.stderr)
         return 1
@@ -67,10 +74,37 @@ def now_command(settings: Settings) -> int:
     return 1
 
 
+def _found_text(found: Found) -> str:
+    """One damaged file, in words: what in it has not reached the server."""
+    parts = []
+    if found.batches or found.unqueued:
+        queued = (f"{len(found.batches)} batch(es)" if found.batches else "")
+        loose = (f"{len(found.unqueued)} figure(s) not yet in a batch" if found.unqueued else "")
+        parts.append(f"{' and '.join(p for p in (queued, loose) if p)} ({found.items} figure(s) "
+                     "in all) were not sent; the next sync sends them (python -m kiosk sync now)")
+    if found.lost_batches:
+        parts.append(f"{found.lost_batches} batch(es) could not be read and are lost")
+    if found.error and not found.readable:
+        parts.append(f"it could not be read at all ({found.error}); figures in it that had not "
+                     "been sent are lost. Keep the file for the technical contact")
+    if not parts:
+        parts.append("nothing in it was waiting to be sent")
+    return f"Damaged progress file {found.path}: " + "; ".join(parts) + "."
+
+
 def status_command(settings: Settings) -> int:
     credentials = load_credentials(settings.home)
+    path = settings.database_path
     try:
-        store = _open(settings)
+        store = ProgressStore.open(path, move_damaged=False)
+    except DamagedStore as exc:
+        print(f"The progress file {path} is damaged ({exc}). Nothing was moved. When the kiosk "
+              "next starts, or on python -m kiosk sync now, it is moved aside, a new one is "
+              "started, and whatever can still be read of the figures waiting in it is sent.",
+              file=sys.stderr)
+        print(_found_text(inspect(path)).replace("Damaged progress file", "In"),
+              file=sys.stderr)
+        return 1
     except StorageError as exc:
         print(f"Could not read the progress file: {exc}", file=sys.stderr)
         return 1
@@ -78,8 +112,12 @@ def status_command(settings: Settings) -> int:
         outbox = Outbox(store)
         outbox.refresh_and_build()
         status = outbox.status()
+        damaged = [inspect(p) for p in pending_files(store)]
+        lost = losses(store)
     finally:
         store.close()
+    unsent = sum(f.items for f in damaged) + sum(f.lost_batches for f in damaged) + sum(
+        not f.readable for f in damaged)
     if credentials is None:
         print("Enrolment: not enrolled. Ask the programme manager for a code, then run "
               "python -m kiosk sync enrol CODE --server URL")
@@ -90,8 +128,18 @@ def status_command(settings: Settings) -> int:
         exported = f", {status.exported} of them exported to USB" if status.exported else ""
         print(f"Waiting to send: {status.pending} batch(es), {status.pending_items} figure(s), "
               f"the oldest queued {status.oldest_pending}{exported}")
-    else:
+    elif not unsent and not lost:
         print("Waiting to send: nothing; everything has reached the server.")
+    elif not unsent:
+        print("Waiting to send: nothing that can still be read (but see below).")
+    else:
+        print("Waiting to send: nothing in the progress file (but see the damaged file below).")
+    for found in damaged:
+        print(_found_text(found))
+    for name, error in lost:
+        print(f"Damaged progress file {name}: part of it could not be read ({error}); figures "
+              "in that part that had not been sent are lost. Keep the file for the technical "
+              "contact.")
     print(f"Last successful upload: {status.last_success or 'never'}")
     if status.blocked:
         print(f"Uploads stopped: {status.blocked}")
@@ -123,6 +171,33 @@ def export_command(settings: Settings, directory: Path) -> int:
     print(f"Wrote {export.path} ({export.batches} batch(es), {export.items} figure(s)). Give it "
           "to the programme manager: python -m kiosk server import-bundle FILE")
     return 0
+
+
+def salvage_command(settings: Settings) -> int:
+    """Queue what damaged progress files still hold (``sync now`` does this by itself too)."""
+    try:
+        store = _open(settings)
+    except StorageError as exc:
+        print(f"Could not open the progress file: {exc}", file=sys.stderr)
+        return 1
+    try:
+        done = salvage_all(store)
+    finally:
+        store.close()
+    if not done:
+        print("No damaged progress file is waiting to be recovered.")
+    failed = False
+    for salvaged in done:
+        if salvaged.batches:
+            print(f"{salvaged.path}: queued {salvaged.batches} batch(es), {salvaged.items} "
+                  f"figure(s); they are sent with the next sync.")
+        else:
+            print(f"{salvaged.path}: nothing that can be read was waiting to be sent.")
+        if salvaged.error:
+            failed = True
+            print(f"  Part of it could not be read ({salvaged.error}); figures in that part "
+                  "that had not been sent are lost. Keep the file for the technical contact.")
+    return 1 if failed else 0
 
 
 def retry_refused(settings: Settings) -> int:

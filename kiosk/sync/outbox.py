@@ -40,6 +40,7 @@ LAST_SUCCESS = "sync.last_success"
 LAST_ERROR = "sync.last_error"
 LAST_ERROR_AT = "sync.last_error_at"
 BLOCKED = "sync.blocked"
+EPOCH = "sync.epoch"  # set by progress.py's migration V5; '' for a store older than epochs
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Batch:
     attempts: int = 0
     exported_at: str | None = None
     errors: tuple[dict[str, Any], ...] = ()
+    epoch: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,9 +91,14 @@ class Status:
     blocked: str
 
 
-def encode(batch_id: str, kiosk_id: str, items: Sequence[Item]) -> bytes:
-    """The exact body sent: compact JSON, keys in the schema's order, nothing else."""
-    data = {"batch_id": batch_id, "kiosk_id": kiosk_id, "items": [i.wire() for i in items]}
+def encode(batch_id: str, kiosk_id: str, items: Sequence[Item], epoch: str = "") -> bytes:
+    """The exact body sent: compact JSON, keys in the schema's order, nothing else. The epoch
+    is left out when it is '' (the server's default), so a kiosk's first store still talks to a
+    server older than epochs."""
+    data: dict[str, Any] = {"batch_id": batch_id, "kiosk_id": kiosk_id}
+    if epoch:
+        data["epoch"] = epoch
+    data["items"] = [i.wire() for i in items]
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
@@ -142,18 +149,20 @@ class Outbox:
                          "SELECT day, lesson_id, lesson_version, language, revision, starts, "
                          "completions, reached FROM sync_counters WHERE revision > "
                          "queued_revision ORDER BY day, lesson_id, lesson_version, language")]
+            epoch = get_state(self.store, EPOCH)
             for group in chunk(items, max_items=self.max_items,
                                max_body_bytes=self.max_body_bytes):
-                created.append(self._insert(group))
+                created.append(self._insert(group, epoch))
             self.store.execute("UPDATE sync_counters SET queued_revision = revision "
                                "WHERE revision > queued_revision")
         return created
 
-    def _insert(self, items: Sequence[Item]) -> str:
+    def _insert(self, items: Sequence[Item], epoch: str, batch_id: str | None = None) -> str:
         """Inside a transaction."""
-        batch_id = str(uuid.uuid4())
-        self.store.execute("INSERT INTO outbox_batches (batch_id, status, created_at, item_count) "
-                           "VALUES (?, 'pending', ?, ?)", batch_id, self._now(), len(items))
+        batch_id = batch_id or str(uuid.uuid4())
+        self.store.execute("INSERT INTO outbox_batches (batch_id, status, created_at, item_count, "
+                           "epoch) VALUES (?, 'pending', ?, ?, ?)", batch_id, self._now(),
+                           len(items), epoch)
         for position, item in enumerate(items):
             self.store.execute(
                 "INSERT INTO outbox_items (batch_id, position, day, lesson_id, lesson_version, "
@@ -173,10 +182,10 @@ class Outbox:
 
     def batches(self, status: str = "pending") -> list[Batch]:
         rows = self.store.execute(
-            "SELECT seq, batch_id, status, created_at, attempts, exported_at, errors "
+            "SELECT seq, batch_id, status, created_at, attempts, exported_at, errors, epoch "
             "FROM outbox_batches WHERE status = ? ORDER BY seq", status).fetchall()
         return [Batch(row[0], row[1], row[2], row[3], self._items(row[1]), int(row[4]), row[5],
-                      tuple(json.loads(row[6])) if row[6] else ()) for row in rows]
+                      tuple(json.loads(row[6])) if row[6] else (), row[7]) for row in rows]
 
     def pending(self) -> list[Batch]:
         return self.batches("pending")
@@ -233,7 +242,8 @@ class Outbox:
         half = len(batch.items) // 2
         with self.store.transaction():
             self.store.execute("DELETE FROM outbox_batches WHERE batch_id = ?", batch_id)
-            ids = [self._insert(batch.items[:half]), self._insert(batch.items[half:])]
+            ids = [self._insert(batch.items[:half], batch.epoch),
+                   self._insert(batch.items[half:], batch.epoch)]
         return ids
 
     def note_error(self, message: str) -> None:
@@ -257,6 +267,16 @@ class Outbox:
             for batch_id in batch_ids:
                 self.store.execute("UPDATE outbox_batches SET exported_at = ? "
                                    "WHERE batch_id = ?", self._now(), batch_id)
+
+    def adopt(self, batch_id: str, items: Sequence[Item], epoch: str) -> bool:
+        """Queue a batch recovered from a damaged store under its own id and epoch (so the server
+        answers "duplicate" if it had it already); False if it is queued here already."""
+        with self.store.transaction():
+            if self.store.execute("SELECT 1 FROM outbox_batches WHERE batch_id = ?",
+                                  batch_id).fetchone():
+                return False
+            self._insert(items, epoch, batch_id)
+        return True
 
     def retry_refused(self) -> int:
         """Volunteers' escape hatch once the cause is fixed (e.g. the server learnt a lesson)."""

@@ -21,7 +21,7 @@ from kivy.core.window import Window
 from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, StringProperty
 
 from kiosk.config import Settings
-from kiosk.help_requests import ask_for_help
+from kiosk.help_requests import ask_for_help, learner_left
 from kiosk.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
@@ -79,7 +79,9 @@ class KioskApp(App):
         self.store = store or self._open_store()
         self.profiles = Profiles(self.store)
         self.notices = list(self.store.notices) + self._lesson_notices()
-        self.narrator = Narrator(settings)
+        # The open lesson's values, so the voice says them from their typed data.
+        self.narrator = Narrator(settings, values=lambda: (self.player.lesson.values
+                                                           if self.player else {}))
         self.apply_volunteer_settings(settings)  # the languages offered
         self.sync_worker: SyncWorker | None = None
         self._idle_event: ClockEvent | None = None
@@ -247,7 +249,8 @@ class KioskApp(App):
         self._arm_idle()
         if self.root.current == "step" and self.player is not None:
             # "Listen again" reads the step again, not the question.
-            self.narrator.open(player_narration(self.player), self.language, autoplay=False)
+            self.narrator.open(player_narration(self.player), self.player.text_language,
+                               autoplay=False)
 
     def _walked_away(self) -> None:
         """Nobody answered: every answer is already saved; clear the screen for the next
@@ -387,11 +390,11 @@ class KioskApp(App):
 
     def open_volunteer(self) -> None:
         """The small control on the welcome screen: the PIN gate, then the volunteer view.
-        The first time, the volunteer setting up the kiosk chooses the PIN."""
+        The PIN is set when the kiosk is installed (deploy/install.sh) or from the command line,
+        never on the screen: otherwise whoever touched "Volunteers" first would choose it."""
         self.first_pin = self.chosen_picture = ""
         pin = self.screen("pin")
-        pin.mode = ("volunteer" if self.volunteer_access().is_set()  # type: ignore[attr-defined]
-                    else "volunteer_new")
+        pin.mode = "volunteer"  # type: ignore[attr-defined]
         self.go("pin")
 
     def unlock_volunteer(self) -> None:
@@ -430,6 +433,10 @@ class KioskApp(App):
         """The learner is finished: forget the screen so the next person sees nothing of it."""
         if self.player is not None:
             self.player.leave()  # a lesson left midway keeps the learner's real place
+        if self.learner_id:
+            # Nobody is left to help: their request must not keep a volunteer looking for them.
+            learner_id = self.learner_id
+            self._save(lambda: learner_left(self.store, learner_id))
         self._save(self.store.end_session)
         self._close_popups()
         self.narrator.stop()

@@ -166,6 +166,10 @@ def register_fonts(settings: Settings) -> None:
     fonts = settings.assets_dir / "fonts"
     LabelBase.register(DEFAULT_FONT, fn_regular=str(fonts / "NotoSansTC-Regular.ttf"),
                        fn_bold=str(fonts / "NotoSansTC-Bold.ttf"))
+    # And Chinese lines break between phrases, never before "。" or inside "（台灣）".
+    from kiosk.ui.text_wrap import install
+
+    install()
 
 
 # Practice apps: each has its own colour, so "the wallet" and "the clinic app" look different.

@@ -36,6 +36,46 @@ def test_enrol_trades_a_code_once(server: RunningServer) -> None:
     assert missing.status_code == 422 and len(missing.json()["errors"]) == 3  # code, kode, extra
 
 
+def test_one_kiosk_cannot_claim_another_kiosks_batch_id(server: RunningServer) -> None:
+    """Batch ids are unique per kiosk: a kiosk that sends another's batch id first (it may have
+    read it off a USB bundle) must not get the victim's batch answered "duplicate" and lost."""
+    victim, other = server.enrol(), server.enrol("Beitou Library")
+    victims = batch(victim.id, [item(revision=1, starts=7)])
+    claimed = server.upload(other, body_of(batch(other.id, [item(revision=1, starts=1)],
+                                                 batch_id=victims["batch_id"])))
+    assert claimed.status_code == 200 and claimed.json()["status"] == "accepted"
+    sent = server.upload(victim, body_of(victims))
+    assert sent.status_code == 200 and sent.json()["status"] == "accepted", sent.text
+    assert sent.json()["applied"] == 1
+    store = server.store()
+    rows = {r["kiosk_id"]: r["starts"] for r in store.counters()}
+    store.close()
+    assert rows == {victim.id: 7, other.id: 1}
+    # The victim's own retry is still recognised as its duplicate.
+    assert server.upload(victim, body_of(victims)).json()["status"] == "duplicate"
+
+
+def test_a_new_epoch_adds_to_the_old_one_and_never_replaces_it(server: RunningServer) -> None:
+    """A kiosk whose progress store was replaced sends revision 1 again under a new epoch."""
+    kiosk = server.enrol()
+    assert server.upload(kiosk, body_of(batch(kiosk.id, [item(revision=3, starts=8,
+                                                                completions=6)]))).json()[
+        "applied"] == 1
+    fresh = {**batch(kiosk.id, [item(revision=1, starts=2, completions=1)]), "epoch": "ab" * 16}
+    assert server.upload(kiosk, body_of(fresh)).json()["applied"] == 1
+    later = {**batch(kiosk.id, [item(revision=2, starts=3, completions=3)]), "epoch": "ab" * 16}
+    assert server.upload(kiosk, body_of(later)).json()["applied"] == 1
+    store = server.store()
+    rows = store.counters()
+    cube = store.cube(first_week="2000-01-03", last_week="2100-01-04")
+    store.close()
+    assert sorted((r["epoch"], r["revision"], r["starts"]) for r in rows) == [
+        ("", 3, 8), ("ab" * 16, 2, 3)]
+    assert [(r["starts"], r["completions"]) for r in cube] == [(11, 9)]
+    bad = {**batch(kiosk.id), "epoch": "Not-Hex"}
+    assert server.upload(kiosk, body_of(bad)).status_code == 422
+
+
 def test_accepted_duplicate_and_revisions(server: RunningServer) -> None:
     kiosk = server.enrol()
     first = batch(kiosk.id, [item(revision=2, starts=7, completions=5)])
@@ -100,7 +140,7 @@ def test_openapi_batch_schema_has_no_field_that_could_carry_identity_or_text(
     body = spec["paths"][BATCHES_PATH]["post"]["requestBody"]["content"]["application/json"]
     assert body["schema"] == {"$ref": "#/components/schemas/Batch"}
     batch_schema, item_schema = schemas["Batch"], schemas["Item"]
-    assert set(batch_schema["properties"]) == {"batch_id", "kiosk_id", "items"}
+    assert set(batch_schema["properties"]) == {"batch_id", "kiosk_id", "epoch", "items"}
     assert set(item_schema["properties"]) == {"day", "lesson_id", "lesson_version", "language",
                                               "revision", "starts", "completions", "reached"}
     for schema in (batch_schema, item_schema):
@@ -162,6 +202,8 @@ def _raw(ctx: Ctx, body: bytes) -> httpx.Response:
 
 BAD_REQUESTS: list[tuple[str, Callable[[Ctx], Callable[[], httpx.Response]], int, list[str]]] = [
     ("malformed JSON", _now(lambda c: _raw(c, b'{"batch_id": "')), 400, ["malformed_json"]),
+    ("nested thousands deep", _now(lambda c: _raw(c, b"[" * 100_000 + b"]" * 100_000)), 400,
+     ["malformed_json"]),
     ("wrong types", _now(lambda c: _raw(c, body_of(batch(c.kiosk.id, [item(
         starts="7", lesson_version=1.5, language=5)])))), 422,
      ["int_type", "int_type", "literal_error"]),

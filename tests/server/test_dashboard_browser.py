@@ -1,5 +1,5 @@
 """The dashboard in Debian's headless Chromium (selenium + /usr/bin/chromedriver), against the
-real server process: log in, see an SVG chart and a "<5" cell, download a CSV, fit a phone."""
+real server process: log in, see SVG charts and suppressed cells, download a CSV, fit a phone."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ import pytest
 
 from kiosk.server.passwords import hash_password
 from tests.server.conftest import (
-    TODAY,
     RunningServer,
     batch,
     body_of,
@@ -21,6 +20,7 @@ from tests.server.conftest import (
     start_server,
     stop_server,
 )
+from tests.server.test_dashboard_http import LAST_MONTH
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 pytestmark = [
@@ -31,21 +31,22 @@ pytestmark = [
 ]
 webdriver = pytest.importorskip("selenium.webdriver")
 EMAIL, PASSWORD = "manager@example.org", "a long passphrase"
+DAY = LAST_MONTH  # released at once by a server with no release delay
 
 
 @pytest.fixture
 def dashboard_server(tmp_path: Path) -> Iterator[RunningServer]:
-    server = start_server(str(tmp_path / "server.db"))
+    server = start_server(str(tmp_path / "server.db"), "--release-delay-days", "0")
     store = server.store()
     store.add_manager(EMAIL, hash_password(PASSWORD))
     store.close()
     busy, small = server.enrol("Wanhua Community Centre"), server.enrol("Beitou Library")
     assert server.upload(busy, body_of(batch(busy.id, [
-        item(starts=23, completions=17, reached=[23, 20, 18, 17]),
-        item(lesson_id="tele-book-visit", language="vi", starts=9, completions=8,
+        item(day=DAY, starts=23, completions=17, reached=[23, 20, 18, 17]),
+        item(day=DAY, lesson_id="video-visit", language="vi", starts=9, completions=8,
              reached=[9, 9, 8])]))).status_code == 200
     assert server.upload(small, body_of(batch(small.id, [
-        item(starts=3, completions=2, reached=[3, 3, 2, 2])]))).status_code == 200
+        item(day=DAY, starts=3, completions=2, reached=[3, 3, 2, 2])]))).status_code == 200
     yield server
     stop_server(server)
 
@@ -97,16 +98,17 @@ def test_log_in_see_chart_and_small_cell_download_csv(dashboard_server: RunningS
     wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Digital-equity report"))
 
     charts = driver.find_elements(By.CSS_SELECTOR, "svg.chart")
-    assert len(charts) == 2  # weekly and funnel, drawn inline by the server
-    bars = driver.find_elements(By.CSS_SELECTOR, "svg.chart rect.started")
+    assert len(charts) == 2  # month by month, and the funnel, drawn inline by the server
+    bars = driver.find_elements(By.CSS_SELECTOR, "svg.chart rect")
     assert bars and all(b.size["width"] > 0 for b in bars)
-    small_cells = [c.text for c in driver.find_elements(By.CSS_SELECTOR, "#centres td.small")]
-    assert small_cells == ["<5", "<5"]  # Beitou: 3 started, 2 finished
     beitou = driver.find_element(By.XPATH, "//section[@id='centres']//tr[td='Beitou Library']")
-    assert beitou.text.split()[-2:] == ["<5", "<5"]
-    wanhua = driver.find_element(By.XPATH, "//section[@id='centres']//tr[td[1]='Wanhua "
-                                 "Community Centre']")
-    assert wanhua.text.split()[-2:] == ["hidden", "hidden"]  # else total - Wanhua = Beitou
+    assert beitou.text.split()[-2:] == ["–", "–"]  # 3 started, 2 finished: never shown
+    centre_cells = [c.text for c in driver.find_elements(By.CSS_SELECTOR, "#centres td")]
+    assert not {"1", "2", "3", "4"} & set(centre_cells)
+    suppressed = driver.find_elements(By.CSS_SELECTOR, "#centres td.suppressed")
+    assert len(suppressed) >= 4  # Beitou's two, and Wanhua's or else total - Wanhua = Beitou
+    legend = driver.find_element(By.CLASS_NAME, "legend").text
+    assert "– = not shown" in legend and "from 3 below it (or 0) to 3 above it" in legend
 
     driver.find_element(By.CSS_SELECTOR, "#centres a.csv").click()
     deadline = time.monotonic() + 15
@@ -119,11 +121,11 @@ def test_log_in_see_chart_and_small_cell_download_csv(dashboard_server: RunningS
     assert len(files) == 1, list(browser.downloads.iterdir())  # type: ignore[attr-defined]
     rows = list(csv.reader(files[0].read_text("utf-8-sig").splitlines()))
     assert rows[0] == ["Centre", "Started", "Finished"]
-    assert ["Beitou Library", "<5", "<5"] in rows
+    assert ["Beitou Library", "–", "–"] in rows
     assert "3" not in [cell for row in rows for cell in row]
 
     driver.set_window_size(390, 844)  # a phone
-    driver.get(dashboard_server.url + f"/dashboard?weeks=4&language=zh_Hant_TW#{TODAY}")
+    driver.get(dashboard_server.url + "/dashboard#funnel")
     overflow = driver.execute_script(
         "return document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, "the page scrolls sideways on a phone"

@@ -1,27 +1,56 @@
 """Dashboard access rules over plain HTTP against the real server: login required, CSRF-safe
-login form, session cookie flags, and the CSV as a logged-in manager gets it."""
+login form, session cookie flags; the CSVs as a logged-in manager gets them; clear refusals of
+bad choices; spreadsheet formulas neutralised; topics right with no flag."""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import re
 from pathlib import Path
 
 import httpx
+import pytest
 
 from kiosk.server.passwords import hash_password
-from tests.server.conftest import batch, body_of, item, start_server, stop_server
+from tests.server.conftest import RunningServer, batch, body_of, item, start_server, stop_server
 
 EMAIL, PASSWORD = "manager@example.org", "a long passphrase"
+VIDEO_VISIT_TITLE = "See the doctor by video call"
+# A day in last month, so that a server with no release delay has released it.
+LAST_MONTH = (dt.datetime.now(dt.UTC).date().replace(day=1) - dt.timedelta(days=10)).isoformat()
 
 
-def test_login_is_required_and_csrf_protected(tmp_path: Path) -> None:
-    server = start_server(str(tmp_path / "server.db"))
+def log_in(server: RunningServer) -> httpx.Client:
+    browser = httpx.Client(base_url=server.url, timeout=60)
+    token = re.search(r'name="csrf" value="([^"]+)"', browser.get("/login").text)
+    assert token
+    assert browser.post("/login", data={"email": EMAIL, "password": PASSWORD,
+                                        "csrf": token.group(1)}).status_code == 303
+    return browser
+
+
+def rows_of(response: httpx.Response) -> list[list[str]]:
+    assert response.status_code == 200, response.text
+    return list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
+
+
+@pytest.fixture
+def manager_server(tmp_path: Path) -> RunningServer:
+    server = start_server(str(tmp_path / "server.db"), "--release-delay-days", "0",
+                          "--quiet-days", "0")
+    store = server.store()
+    store.add_manager(EMAIL, hash_password(PASSWORD))
+    store.close()
+    return server
+
+
+def test_login_is_required_and_csrf_protected(manager_server: RunningServer) -> None:
+    server = manager_server
     try:
-        store = server.store()
-        store.add_manager(EMAIL, hash_password(PASSWORD))
-        store.close()
         kiosk = server.enrol()
-        small = body_of(batch(kiosk.id, [item(starts=2, completions=1)]))
+        small = body_of(batch(kiosk.id, [item(day=LAST_MONTH, starts=2, completions=1)]))
         assert server.upload(kiosk, small).status_code == 200
         with httpx.Client(base_url=server.url) as anonymous:
             assert anonymous.get("/dashboard").headers["location"] == "/login"
@@ -42,10 +71,94 @@ def test_login_is_required_and_csrf_protected(tmp_path: Path) -> None:
             cookie = login.headers["set-cookie"].lower()
             assert "httponly" in cookie and "samesite=strict" in cookie
             page = browser.get("/dashboard")
-            assert page.status_code == 200 and "<svg" in page.text and "&lt;5" in page.text
-            csv_text = browser.get("/dashboard/languages.csv").text.lstrip("\ufeff")
-            assert csv_text.splitlines()[0] == "Language,Started,Finished"
-            assert "繁體中文 (Taiwan),<5,<5" in csv_text.splitlines()
+            assert page.status_code == 200 and "<svg" in page.text and "–" in page.text
+            rows = rows_of(browser.get("/dashboard/languages.csv"))
+            assert rows[0] == ["Language", "Started", "Finished"]
+            assert ["繁體中文 (Taiwan)", "–", "–"] in rows
             assert browser.get("/dashboard/nothing.csv").status_code == 404
+    finally:
+        stop_server(server)
+
+
+@pytest.mark.parametrize("query", [
+    {"weeks": "²"}, {"weeks": "4"}, {"period": "²"}, {"period": "2026-1²"}, {"period": "x"},
+    {"lesson": "²"}, {"lesson": "pay-shop-qr", "period": "1999-01"}, {"centre": "=1+1"},
+])
+def test_a_bad_choice_is_refused_in_words_not_a_crash(manager_server: RunningServer,
+                                                      query: dict[str, str]) -> None:
+    server = manager_server
+    try:
+        kiosk = server.enrol()
+        assert server.upload(kiosk, body_of(batch(kiosk.id, [item(day=LAST_MONTH)]))
+                             ).status_code == 200
+        browser = log_in(server)
+        for path in ("/dashboard", "/dashboard/lessons.csv"):
+            response = browser.get(path, params=query)
+            assert response.status_code == 400, (path, query, response.text)
+            assert "'period'" in response.text or "'lesson'" in response.text, response.text
+        assert browser.get("/dashboard").status_code == 200
+        browser.close()
+    finally:
+        stop_server(server)
+
+
+def test_csv_cells_are_never_run_as_formulas(manager_server: RunningServer) -> None:
+    server = manager_server
+    names = ['=HYPERLINK("http://example.org/x","Open")', "+1 Main Street", "-2 Annex",
+             "@SUM(A1)"]  # (names cannot hold a tab: add-centre normalises spaces)
+    try:
+        for name in names:
+            kiosk = server.enrol(name)
+            assert server.upload(kiosk, body_of(batch(kiosk.id, [
+                item(day=LAST_MONTH, starts=9, completions=7, reached=[9, 8, 7])]))
+                                 ).status_code == 200
+        server.enrol("Quiet Hall")  # sends nothing: listed in the quiet table
+        browser = log_in(server)
+        for table in ("centres", "quiet"):
+            cells = [c for row in rows_of(browser.get(f"/dashboard/{table}.csv"))
+                     for c in row]
+            starts = {c[:1] for c in cells}
+            assert not starts & {"=", "+", "-", "@", "\t", "\r"}, cells
+            if table == "centres":
+                assert "'" + names[0] in cells and "'-2 Annex" in cells
+        browser.close()
+    finally:
+        stop_server(server)
+
+
+def test_shipped_lessons_count_under_their_topic_with_no_flag(
+        manager_server: RunningServer) -> None:
+    server = manager_server  # started without --lessons
+    try:
+        kiosk = server.enrol()
+        assert server.upload(kiosk, body_of(batch(kiosk.id, [
+            item(day=LAST_MONTH, lesson_id="video-visit", starts=6, completions=5,
+                 reached=[6, 5]),
+            item(day=LAST_MONTH, lesson_id="book-appointment", starts=7, completions=6,
+                 reached=[7, 6]),
+            item(day=LAST_MONTH, lesson_id="receive-money", starts=8, completions=8,
+                 reached=[8, 8])]))).status_code == 200
+        browser = log_in(server)
+        rows = rows_of(browser.get("/dashboard/topics.csv"))
+        assert ["Telehealth", "13", "11"] in rows
+        assert ["Mobile payment", "8", "8"] in rows
+        assert ["Other", "0", "0"] in rows  # a shipped lesson is never counted as "Other"
+        lessons = rows_of(browser.get("/dashboard/lessons.csv"))
+        titles = {r[1]: r[0] for r in lessons[1:]}
+        assert titles[VIDEO_VISIT_TITLE] == "Telehealth"  # titles from the shipped lessons
+        browser.close()
+    finally:
+        stop_server(server)
+
+
+def test_before_any_release_the_page_says_when_the_first_comes(
+        manager_server: RunningServer) -> None:
+    server = manager_server
+    try:
+        browser = log_in(server)
+        page = browser.get("/dashboard")
+        assert page.status_code == 200 and "No report yet" in page.text
+        assert rows_of(browser.get("/dashboard/total.csv")) == [["", "Started", "Finished"]]
+        browser.close()
     finally:
         stop_server(server)

@@ -10,7 +10,8 @@ import pytest
 MODULES = ["kiosk.signing", "kiosk.server.wire", "kiosk.server.problems", "kiosk.server.signing",
            "kiosk.server.ratelimit", "kiosk.server.catalogue", "kiosk.server.codes",
            "kiosk.server.passwords", "kiosk.server.suppression", "kiosk.server.reports",
-           "kiosk.server.svg", "kiosk.server.auth", "kiosk.server.storage.store"]
+           "kiosk.server.svg", "kiosk.server.auth", "kiosk.server.storage.store",
+           "kiosk.server.releases", "kiosk.server.dashboard"]
 
 
 @pytest.mark.parametrize("name", MODULES)

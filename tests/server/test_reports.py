@@ -1,97 +1,148 @@
-"""Small-cell suppression, checked by an attacker who knows the total and enumerates every
-possibility; and the report tables built from a real store."""
+"""Suppression checked by an attacker who enumerates every whole-number possibility, and releases
+made from a real store: the documented counting rule, kept forever, every lesson under its topic."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.server.catalogue import Catalogue
-from kiosk.server.reports import Filters, build_report
+from kiosk.server.releases import make_releases
+from kiosk.server.reports import build_report
 from kiosk.server.storage import Store
-from kiosk.server.suppression import HIDDEN, SMALL, protect
+from kiosk.server.storage import releases as saved
+from kiosk.server.suppression import SUPPRESSED, Problem, audit, protect, required_interval
 from kiosk.server.svg import bar_chart
 from tests.server.test_storage import NOW, enrolled, make_batch
 
 
-def candidates(shown: str, limit: int) -> range | list[int]:
-    """What a reader can conclude a cell might hold, from its display alone."""
-    if shown == SMALL:
-        return range(1, 5)
-    if shown == HIDDEN:
-        return [0, *range(5, limit + 1)]
-    return [int(shown)]
+def column(values: list[int]) -> tuple[Problem, list[int]]:
+    """One table: a cell per value and the total, which any other table would publish."""
+    problem = Problem(n_vars=len(values), truth=values)
+    cells = [problem.add_cell([i]) for i in range(len(values))]
+    cells.append(problem.add_cell(range(len(values))))
+    return problem, cells
 
 
-def worked_out(values: list[int], shown: list[str]) -> set[int]:
-    """Indexes of "<5" cells whose value follows from the display plus the (known) total."""
-    total = sum(values)
-    if total < 5:
-        return set()  # the total itself is "<5" wherever it is published
-    if all(s == HIDDEN for s in shown):
-        return set()  # fallback: a fully hidden column carries no "<5" hint either
-    possible: dict[int, set[int]] = {i: set() for i, s in enumerate(shown) if s == SMALL}
-    for combo in itertools.product(*(candidates(s, total) for s in shown)):
-        if sum(combo) == total:
-            for i in possible:
-                possible[i].add(combo[i])
-    return {i for i, options in possible.items() if len(options) < 2}
+def whole_number_range(values: list[int], hidden: set[int], cell: int) -> tuple[int, int]:
+    """What a reader can conclude a cell holds, from the shown cells and the (maybe shown)
+    total, enumerating every whole-number possibility up to a generous cap."""
+    n, total_index = len(values), len(values)
+    total = sum(values) if total_index not in hidden else None
+    unknown = [i for i in range(n) if i in hidden]
+    known_sum = sum(values[i] for i in range(n) if i not in hidden)
+    cap = (total if total is not None else sum(values)) + 8
+    seen = set()
+    for combo in itertools.product(range(cap + 1), repeat=len(unknown)):
+        if total is not None and known_sum + sum(combo) != total:
+            continue
+        seen.add(dict(zip(unknown, combo, strict=True)).get(cell, values[cell]))
+    return min(seen), max(seen)
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.integers(0, 12), min_size=1, max_size=5))
-def test_no_small_cell_can_be_worked_out_from_the_total(values: list[int]) -> None:
-    shown = protect(values)
-    for value, cell in zip(values, shown, strict=True):
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 9), min_size=1, max_size=4))
+def test_no_small_cell_is_narrower_than_the_protection_level(values: list[int]) -> None:
+    problem, _ = column(values)
+    hidden = protect(problem)
+    assert audit(problem, hidden).failures == []
+    for i, value in enumerate(values):
         if 1 <= value <= 4:
-            assert cell in (SMALL, HIDDEN)  # every count 1..4 is hidden
-        elif cell != HIDDEN:
-            assert cell == str(value)  # nothing else is misreported
-    assert worked_out(values, shown) == set(), (values, shown)
+            assert i in hidden
+            lo, hi = whole_number_range(values, hidden, i)
+            need_lo, need_hi = required_interval(value)
+            assert lo <= need_lo and hi >= need_hi, (values, hidden, i, lo, hi)
 
 
 def test_the_complement_attack_the_rule_exists_for() -> None:
-    assert worked_out([12, 3, 9], ["12", SMALL, "9"]) == {1}
-    assert protect([12, 3, 9]) == ["12", SMALL, HIDDEN]
+    problem, _ = column([12, 3, 9])
+    primary_only = {1}
+    assert audit(problem, primary_only).failures  # 3 = 24 - 12 - 9
+    assert protect(problem) == {0, 1} or protect(problem) == {1, 2}
 
 
-def test_report_tables_are_suppressed_and_carry_no_totals(store: Store, tmp_path: Path) -> None:
+def _store_with_months(store: Store) -> tuple[str, str, str]:
     wanhua, beitou = enrolled(store, "Wanhua"), enrolled(store, "Beitou")
-    day = "2025-11-20"
     store.ingest(make_batch(wanhua, [
-        {"day": day, "starts": 12, "completions": 9, "reached": [12, 11, 9]},
-        {"day": day, "lesson_id": "pay-receive", "starts": 3, "completions": 2, "reached": [3]},
-        {"day": day, "lesson_id": "tele-book-visit", "language": "vi", "starts": 6,
+        {"day": "2025-10-20", "lesson_id": "pay-shop-qr", "starts": 12, "completions": 9,
+         "reached": [12, 11, 9]},
+        {"day": "2025-10-20", "lesson_id": "receive-money", "starts": 5, "completions": 5,
+         "reached": [5]},
+        {"day": "2025-10-21", "lesson_id": "video-visit", "language": "vi", "starts": 6,
          "completions": 6, "reached": [6]}]), nonce="1" * 32, now=NOW)
-    store.ingest(make_batch(beitou, [{"day": day, "starts": 2, "completions": 1,
-                                      "reached": [2, 1, 1]}]), nonce="2" * 32, now=NOW)
-    report = build_report(store, Catalogue.guess(), Filters(weeks=4),
-                          today=dt.date(2025, 11, 26), quiet_days=7)
-    by_centre = {r[0]: r[1:] for r in report.centres.rows}
-    # With two centres, Wanhua's 21 would give Beitou's 2 away against the total (23), which
-    # the week and language tables publish: so Wanhua's figures are hidden too.
-    assert by_centre == {"Beitou": [SMALL, SMALL], "Wanhua": [HIDDEN, HIDDEN]}
-    assert report.weeks.rows[-2][1:] == ["23", "18"] and report.weeks.rows[-1][1:] == ["0", "0"]
-    lessons = {r[1]: r[2:] for r in report.lessons.rows}
-    assert lessons["pay-receive"][0] == SMALL
-    assert lessons["pay-shop-qr"][0] == HIDDEN  # 14 + "<5" = payment's published 17
+    store.ingest(make_batch(beitou, [{"day": "2025-10-22", "starts": 7, "completions": 5,
+                                      "reached": [7, 6, 5]}]), nonce="2" * 32, now=NOW)
+    return wanhua, beitou, "2025-10"
+
+
+def test_a_release_shows_only_its_cells_and_every_lesson_under_its_topic(store: Store) -> None:
+    _store_with_months(store)
+    catalogue = Catalogue.guess()
+    made = make_releases(store, catalogue, today=dt.date(2025, 11, 30), delay_days=3)
+    assert made == ["2025-10"]  # its quarter waits for December
+    report = build_report(store, catalogue, "2025-10", None, today=dt.date(2025, 11, 30),
+                          quiet_days=7)
     topics = {r[0]: r[1:] for r in report.topics.rows}
-    assert topics["Mobile payment"][0] == "17" and topics["Telehealth"] == ["6", "6"]
-    assert report.funnel_lesson == "pay-shop-qr"
-    assert report.funnel.rows == [["1", "14"], ["2", "12"], ["3", "10"]]
-    for table in report.tables:
-        assert not any("total" in " ".join(row).lower() for row in table.rows)
-    assert report.quiet.rows == []
-    later = build_report(store, Catalogue.guess(), Filters(weeks=4),
-                         today=dt.date(2025, 12, 10), quiet_days=7)
-    assert sorted(r[1] for r in later.quiet.rows) == ["Beitou", "Wanhua"]
+    assert topics["Telehealth"] == ["6", "6"]  # video-visit: no flag needed, no "Other"
+    assert topics["Other"] == ["0", "0"]  # listed whatever the figures, and nothing in it
+    lessons = {r[1]: r[2:] for r in report.lessons.rows}
+    assert lessons["Receive money and check that it arrived"] == ["5", "5"]
+    assert report.total.rows == [["All", "30", "25"]]
+    assert report.funnel_lesson == "pay-shop-qr" and report.funnel.rows[0][0] == "1"
+    assert [r[0] for r in report.trend.rows] == ["October 2025"]
 
 
-def test_chart_draws_no_bar_for_a_hidden_cell() -> None:
-    svg = bar_chart("t", ["a", "b", "c"], [("Started", "started", ["7", SMALL, HIDDEN])])
+def test_late_figures_and_deletions_reach_only_the_next_release(store: Store) -> None:
+    wanhua, _, october = _store_with_months(store)
+    catalogue = Catalogue.guess()
+    make_releases(store, catalogue, today=dt.date(2025, 11, 10), delay_days=3)
+    first = saved.release_cells(store, october)
+    # A late batch for October, and a deletion (pay-shop-qr 12 -> 10), after October's release.
+    store.ingest(make_batch(wanhua, [
+        {"day": "2025-10-25", "lesson_id": "book-appointment", "starts": 8, "completions": 8,
+         "reached": [8]},
+        {"day": "2025-10-20", "lesson_id": "pay-shop-qr", "revision": 2, "starts": 10,
+         "completions": 8, "reached": [10, 9, 8]},
+        {"day": "2025-11-03", "lesson_id": "pay-shop-qr", "starts": 6, "completions": 1,
+         "reached": [6, 2, 1]}]), nonce="3" * 32, now=NOW)
+    assert make_releases(store, catalogue, today=dt.date(2025, 12, 4), delay_days=3) == [
+        "2025-11"]
+    assert saved.release_cells(store, october) == first  # never rewritten
+    november = saved.released_cube(store, ["2025-11"]).cells
+    centre = next(k[0] for k in november)
+    # Late: book-appointment's 8 arrive in November. Deletion: 10 + 6 now, 12 published before,
+    # so pay-shop-qr grows by 4, and never below zero (completions 8 + 1 - 9 = 0).
+    assert november[(centre, "en", "book-appointment")] == [8, 8]
+    assert november[(centre, "en", "pay-shop-qr")] == [4, 0]
+    report = build_report(store, catalogue, "2025-11", None, today=dt.date(2025, 12, 4),
+                          quiet_days=7)
+    lessons = {r[1]: r[2:] for r in report.lessons.rows}
+    assert lessons["Pay a shop with a QR code"] == [SUPPRESSED, "0"]  # 4 is never shown
+    figures = [c for t in report.tables if t.name != "quiet" for row in t.rows
+               for c in row[-1 if t.name == "funnel" else -2:]]
+    assert figures and not {"1", "2", "3", "4"} & set(figures)
+
+
+def test_chart_draws_no_bar_for_a_suppressed_cell() -> None:
+    svg = bar_chart("t", ["a", "b", "c"], [("Started", "started", ["7", SUPPRESSED, "0"])])
     assert svg.count("height=\"20\"") == 1  # one bar (legend swatches are 14 high): the 7
-    assert "&lt;5" in svg and "hidden" in svg
+    assert SUPPRESSED in svg
+
+
+def test_a_quarter_left_unmade_by_a_stop_is_made_later_from_its_months(store: Store) -> None:
+    _store_with_months(store)
+    catalogue = Catalogue.guess()
+    assert make_releases(store, catalogue, today=dt.date(2026, 1, 10), delay_days=3) == [
+        "2025-10", "2025-11", "2025-12", "2025-Q4"]
+    quarter = saved.release_cells(store, "2025-Q4")
+    december = saved.release_cells(store, "2025-12")
+    with store.backend.transaction() as tx:  # as if the process stopped between the two writes
+        tx.execute("DELETE FROM release_cells WHERE period = '2025-Q4'")
+        tx.execute("DELETE FROM releases WHERE period = '2025-Q4'")
+    assert make_releases(store, catalogue, today=dt.date(2026, 1, 10), delay_days=3) == [
+        "2025-Q4"]
+    assert saved.release_cells(store, "2025-12") == december
+    assert saved.release_cells(store, "2025-Q4") == quarter

@@ -33,6 +33,122 @@ def make_batch(kiosk_id: str, items: list[dict[str, Any]], batch_id: str | None 
                                  "items": full}, strict=False)
 
 
+# The server's schema 1, exactly as shipped, to check migrating a database in use.
+SCHEMA_1 = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS centres (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created_day TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS kiosks (
+    id TEXT PRIMARY KEY,
+    centre_id TEXT NOT NULL REFERENCES centres(id),
+    secret TEXT NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0,
+    enrolled_day TEXT NOT NULL,
+    last_seen_day TEXT
+);
+CREATE TABLE IF NOT EXISTS enrolment_codes (
+    code_hash TEXT PRIMARY KEY,            -- sha256 of the normalised code, never the code
+    centre_id TEXT NOT NULL REFERENCES centres(id),
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    used_at BIGINT,
+    kiosk_id TEXT
+);
+CREATE TABLE IF NOT EXISTS managers (
+    email TEXT PRIMARY KEY,
+    password_hash TEXT NOT NULL,           -- scrypt, see kiosk.server.passwords
+    created_day TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS batches (
+    batch_id TEXT PRIMARY KEY,
+    kiosk_id TEXT NOT NULL REFERENCES kiosks(id),
+    received_day TEXT NOT NULL,
+    items INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS nonces (
+    kiosk_id TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    seen_at BIGINT NOT NULL,
+    PRIMARY KEY (kiosk_id, nonce)
+);
+CREATE INDEX IF NOT EXISTS nonces_seen ON nonces(seen_at);
+CREATE TABLE IF NOT EXISTS counters (
+    kiosk_id TEXT NOT NULL REFERENCES kiosks(id),
+    day TEXT NOT NULL,
+    week TEXT NOT NULL,                    -- Monday of the ISO week, for the weekly reports
+    lesson_id TEXT NOT NULL,
+    lesson_version INTEGER NOT NULL,
+    language TEXT NOT NULL,
+    revision BIGINT NOT NULL,
+    starts INTEGER NOT NULL,
+    completions INTEGER NOT NULL,
+    reached TEXT NOT NULL,                 -- JSON list of counts, one per step index
+    PRIMARY KEY (kiosk_id, day, lesson_id, lesson_version, language)
+);
+CREATE INDEX IF NOT EXISTS counters_week ON counters(week);
+CREATE INDEX IF NOT EXISTS counters_lesson ON counters(lesson_id)
+"""
+
+
+def test_a_schema_1_database_migrates_and_keeps_every_figure(db_url: str) -> None:
+    from kiosk.server.storage.backend import split_script
+
+    old = open_store(db_url)  # only to get a backend; its tables are dropped and made as in 1
+    with old.backend.transaction() as tx:
+        for table in ("counters", "batches", "nonces", "managers", "enrolment_codes", "kiosks",
+                      "centres", "meta"):
+            tx.execute(f"DROP TABLE {table}")
+        for statement in split_script(SCHEMA_1):
+            tx.execute(statement)
+        tx.execute("INSERT INTO meta (key, value) VALUES ('schema_version', '1'), "
+                   "('session_secret', 'kept')")
+        tx.execute("INSERT INTO centres VALUES ('c-1', 'Wanhua', '2025-11-01')")
+        tx.execute("INSERT INTO kiosks (id, centre_id, secret, enrolled_day) VALUES "
+                   "('k-1', 'c-1', 's', '2025-11-01'), ('k-2', 'c-1', 't', '2025-11-01')")
+        tx.execute("INSERT INTO batches VALUES ('b-1', 'k-1', '2025-11-20', 1)")
+        tx.execute("INSERT INTO counters VALUES ('k-1', '2025-11-20', '2025-11-17', "
+                   "'pay-shop-qr', 1, 'en', 4, 8, 6, '[8, 7]')")
+    old.close()
+
+    store = open_store(db_url)
+    try:
+        assert [dict(r) for r in store.counters()] == [{
+            "kiosk_id": "k-1", "epoch": "", "day": "2025-11-20", "lesson_id": "pay-shop-qr",
+            "lesson_version": 1, "language": "en", "revision": 4, "starts": 8,
+            "completions": 6, "reached": "[8, 7]"}]
+        assert store.session_secret() == "kept"
+        snap = store.snapshot()
+        assert [r["value"] for r in snap["meta"] if r["key"] == "schema_version"] == ["2"]
+        assert [(r["kiosk_id"], r["batch_id"]) for r in snap["batches"]] == [("k-1", "b-1")]
+        # The same batch id from another kiosk is that kiosk's own batch now.
+        other = make_batch("k-2", [{"revision": 1, "starts": 2}],
+                           batch_id="6f1d3c52-1111-4d8e-9c4b-6a2d1e0f9a77")
+        mine = make_batch("k-1", [{"revision": 1, "starts": 2}],
+                          batch_id="6f1d3c52-1111-4d8e-9c4b-6a2d1e0f9a77")
+        assert store.ingest(other, nonce="a" * 32, now=NOW).status == "accepted"
+        assert store.ingest(mine, nonce="b" * 32, now=NOW).status == "accepted"
+    finally:
+        store.close()
+    again = open_store(db_url)  # opening a migrated database again changes nothing
+    assert [r["starts"] for r in again.counters()] == [8, 2]  # k-1 kept revision 4
+    again.close()
+
+
+def test_a_database_from_a_newer_server_is_refused(db_url: str) -> None:
+    store = open_store(db_url)
+    with store.backend.transaction() as tx:
+        tx.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    store.close()
+    with pytest.raises(StoreError, match="newer server"):
+        open_store(db_url)
+
+
 def test_enrolment_codes_are_single_use_and_expire(store: Store) -> None:
     store.add_centre("Wanhua")
     with pytest.raises(StoreError, match="already"):

@@ -146,11 +146,18 @@ def offline() -> TransportError:
 
 def server_figures(store: Store, kiosk_id: str | None = None) -> dict[Key, tuple[int, int,
                                                                                  list[int]]]:
-    out = {}
+    """A kiosk's figures as the server holds them: the sum over epochs (over the progress stores
+    the kiosk has had), as every report adds them up. With kiosk_id None, over all kiosks."""
+    out: dict[Key, tuple[int, int, list[int]]] = {}
     for row in store.counters():
         if kiosk_id is None or row["kiosk_id"] == kiosk_id:
             key = (row["day"], row["lesson_id"], int(row["lesson_version"]), row["language"])
-            out[key] = (int(row["starts"]), int(row["completions"]), json.loads(row["reached"]))
+            starts, completions, reached = out.get(key, (0, 0, []))
+            more = json.loads(row["reached"])
+            reached = [(reached[i] if i < len(reached) else 0) + (more[i] if i < len(more) else 0)
+                       for i in range(max(len(reached), len(more)))]
+            out[key] = (starts + int(row["starts"]), completions + int(row["completions"]),
+                        reached)
     return out
 
 

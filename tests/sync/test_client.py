@@ -199,6 +199,42 @@ def test_enrol_refusal_is_plain_words(tmp_path: Path) -> None:
     assert load_credentials(tmp_path) is None
 
 
+def test_enrol_over_plain_http_is_refused_unless_the_server_is_this_computer(
+        tmp_path: Path) -> None:
+    """The enrolment answer carries the kiosk's secret key: over http:// to another host anyone
+    on the way could read it. Refused before anything is sent, unless --insecure."""
+    for url in ("http://reports.example.org", "http://10.0.0.5:8400", "http://[2001:db8::1]/"):
+        transport = Scripted([ok()])
+        with pytest.raises(SyncError, match="not encrypted"):
+            enrol(tmp_path, url, "CODE", transport=transport)
+        assert transport.requests == []  # nothing left the kiosk
+    assert load_credentials(tmp_path) is None
+    answer = Response(200, {}, json.dumps({"kiosk_id": "k-1", "secret": "s" * 64,
+                                           "centre": "Wanhua"}).encode())
+    for url, insecure in (("http://reports.example.org", True), ("http://127.0.0.1:8400", False),
+                          ("http://localhost:8400", False), ("http://[::1]:8400", False),
+                          ("https://reports.example.org", False)):
+        credentials = enrol(tmp_path, url, "CODE", transport=Scripted([answer]),
+                            insecure=insecure)
+        assert credentials.server_url == url.rstrip("/")
+
+
+def test_sync_enrol_cli_refuses_http_to_another_host(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from kiosk.config import PROJECT_ROOT
+
+    done = subprocess.run([sys.executable, "-m", "kiosk", "sync", "enrol", "N3XX7-UARAJ",
+                           "--server", "http://192.0.2.10:8400"], cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "KIOSK_HOME": str(tmp_path)})
+    assert done.returncode == 1
+    assert "not encrypted" in done.stderr and "--insecure" in done.stderr, done.stderr
+    assert not (tmp_path / "sync.json").exists()
+
+
 def test_worker_runs_off_the_ui_thread_probes_and_stops(tmp_path: Path) -> None:
     home = tmp_path / "home"
     store = ProgressStore.open(tmp_path / "progress.db")

@@ -5,6 +5,7 @@ killed mid-upload and restarted; what an upload holds; a USB bundle imported by 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -97,7 +98,11 @@ def test_enrol_answer_sync_and_the_dashboard_shows_the_kiosks_figures(
     assert credentials is not None and credentials.server_url == server.url
     assert (home / "sync.json").stat().st_mode & 0o777 == 0o600
 
-    clock, ledger = Clock(), Ledger()
+    # A day in the month before last: the dashboard shows only released (ended) months.
+    this_month = dt.datetime.now(dt.UTC).replace(day=1, hour=10, minute=0, second=0,
+                                                 microsecond=0)
+    two_months_ago = (this_month - dt.timedelta(days=1)).replace(day=1) - dt.timedelta(days=1)
+    clock, ledger = Clock(two_months_ago.replace(day=10)), Ledger()
     store = ProgressStore.open(home / "progress.db", clock=clock)
     busy_day(store, clock, ledger, random.Random(1))
     store.close()
@@ -136,10 +141,11 @@ def test_enrol_answer_sync_and_the_dashboard_shows_the_kiosks_figures(
             "/dashboard/funnel.csv?lesson=pay-shop-qr").text.lstrip("\ufeff"))))
     expected: dict[str, tuple[str, str]] = {}
     for (_, lesson, _, _), (starts, completions, _) in ledger.figures().items():
-        expected[lesson] = (str(starts), str(completions))
-    assert shown == expected == {"pay-shop-qr": ("12", "9"), "book-appointment": ("6", "6")}
+        expected[LIBRARY.lessons[lesson].title] = (str(starts), str(completions))
+    assert shown == expected == {LIBRARY.lessons["pay-shop-qr"].title: ("12", "9"),
+                                 LIBRARY.lessons["book-appointment"].title: ("6", "6")}
     reached = ledger.figures()[(clock.day, "pay-shop-qr", 1, "zh_Hant_TW")][2]
-    assert [row[1] for row in funnel[1:]] == [str(n) if n >= 5 else "<5" for n in reached]
+    assert [row[1] for row in funnel[1:]] == [str(n) if n >= 5 else "–" for n in reached]
     assert reached[0] == 12 and reached[-1] == 9
 
 
@@ -183,8 +189,11 @@ def test_real_upload_payloads_hold_no_learner_id_no_text_and_only_days(
         assert set(headers) == {"X-Kiosk-Id", "X-Timestamp", "X-Nonce", "X-Signature",
                                 "Content-Type"}
         data = json.loads(body)
-        assert list(data) == ["batch_id", "kiosk_id", "items"]
+        assert list(data) == ["batch_id", "kiosk_id", "epoch", "items"]
         uuid.UUID(data["batch_id"])
+        # The store's random epoch: the same in every batch, and nothing but 32 hex digits.
+        assert re.fullmatch(r"[0-9a-f]{32}", data["epoch"])
+        assert data["epoch"] == json.loads(recording.sent[0][1])["epoch"]
         for item in data["items"]:
             assert list(item) == list(Item.model_fields)  # exactly the schema's keys
             assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", item["day"])  # a day, nothing finer

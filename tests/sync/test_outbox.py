@@ -121,12 +121,12 @@ def test_an_interrupted_build_leaves_nothing_half_done(store: ProgressStore,
     calls = 0
     original = box._insert
 
-    def failing_insert(items):  # type: ignore[no-untyped-def]
+    def failing_insert(items, epoch):  # type: ignore[no-untyped-def]
         nonlocal calls
         calls += 1
         if calls == 3:
             raise OSError("power cut")
-        return original(items)
+        return original(items, epoch)
 
     box._insert = failing_insert  # type: ignore[method-assign]
     with pytest.raises(OSError):

@@ -14,8 +14,8 @@ PROFILE_SCREENS = [("start", ""), ("privacy", ""), ("pictures", "new"), ("pictur
                    ("pin", "new"), ("pin", "sign_in"), ("pin", "volunteer")]
 VOLUNTEER_SCREENS = [("volunteer", "today"), ("volunteer", "learners"), ("volunteer", "help"),
                      ("volunteer", "problems"), ("volunteer", "sync"), ("settings", "")]
-POPUPS = [("popup", "help"), ("popup", "display"), ("popup", "language"), ("popup", "delete"),
-          ("popup", "idle")]
+POPUPS = [("popup", "help"), ("popup", "display"), ("popup", "delete"), ("popup", "idle"),
+          ("popup", "language")]
 
 
 def open_screen(app: Any, screen: str, subject: str = "", index: int = 0) -> Any:

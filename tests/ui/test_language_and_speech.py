@@ -59,3 +59,56 @@ def test_no_sound_is_marked_and_the_lesson_still_works(kiosk, tmp_path):
     assert kiosk.find("No sound").disabled
     kiosk.tap("Next")
     assert kiosk.shows("Step 2 of 9")
+
+
+def test_feedback_is_read_at_once_and_listen_again_still_reads_the_step(kiosk):
+    """A learner who cannot read hears why an answer is wrong: the feedback interrupts the
+    step's narration, with the lesson's values said from their typed data."""
+    kiosk.open_lesson(steps=5)  # step 6: a choice with the price in it
+    narrator = kiosk.app.narrator
+    kiosk.wait_until(lambda: narrator.state == "ready")
+    asked: list[tuple[str, dict]] = []
+    real = narrator.resolver.resolve
+
+    def spy(text, language, rate="normal", callback=None, *, values=None):
+        asked.append((text, dict(values or {})))
+        return real(text, language, rate, callback, values=values)
+
+    narrator.resolver.resolve = spy
+    wrong = "The name and the amount both match. It is safe to tap Pay."
+    kiosk.tap("Tap Cancel.")
+    assert kiosk.shows(wrong)
+    kiosk.wait_until(lambda: narrator._said is not None and narrator.playing)
+    assert asked[0][0] == wrong and "price" in asked[0][1]
+    assert narrator._said.state == "play"
+    assert narrator._sounds["normal"].state != "play"  # the step's reading was interrupted
+    kiosk.tap("Listen again")
+    assert narrator._sounds["normal"].state == "play" and narrator._said.state != "play"
+
+
+def test_the_hint_from_i_need_help_and_the_closing_words_are_read(kiosk):
+    kiosk.open_lesson(steps=1)  # step 2 asks for a tap on the phone: it has a hint
+    narrator = kiosk.app.narrator
+    kiosk.wait_until(lambda: narrator.state == "ready")
+    asked: list[str] = []
+    real = narrator.resolver.resolve
+
+    def spy(text, language, rate="normal", callback=None, *, values=None):
+        asked.append(text)
+        return real(text, language, rate, callback, values=values)
+
+    narrator.resolver.resolve = spy
+    kiosk.tap("I need help")
+    kiosk.tap("Show me a hint")
+    hint = kiosk.app.player.help_text
+    assert kiosk.screen.feedback_text == hint
+    kiosk.wait_until(lambda: narrator._said is not None and narrator.playing)
+    assert asked[-1] == hint
+
+    kiosk.app.finish_lesson()
+    kiosk.wait_until(lambda: kiosk.screen_name == "done")
+    from kiosk.speech.narration import closing_narration
+
+    closing = closing_narration(kiosk.app.player)
+    assert kiosk.app.player.text(kiosk.app.player.lesson.done) in closing
+    kiosk.wait_until(lambda: narrator._text == closing and narrator.state == "ready")

@@ -36,7 +36,26 @@ def bar_problems(screen) -> list[str]:
             problems.append(f"{where} is not wholly on screen")
         if button.texture_size[0] > button.width + 1 or button.texture_size[1] > button.height + 1:
             problems.append(f"{where}: its words ({button.texture_size}) are cut")
+        button.texture_update()
+        lines = [line for line in button._label._cached_lines
+                 if "".join(word.text for word in line.words).strip()]
+        if len(lines) > 2:  # sized for two lines, drawn on more (issue 15 with BudouX)
+            problems.append(f"{where}: its words take {len(lines)} lines")
     return problems
+
+
+def test_a_chinese_bar_button_is_sized_only_for_breaks_the_labels_make():
+    """The labels break Chinese between phrases (kiosk.line_breaks): the bar must not size
+    "再聽一次" for "再聽 / 一次", which the labels draw as "再 / 聽一 / 次", three lines."""
+    from kiosk.line_breaks import wrap
+    from kiosk.ui.widgets.fit_bar import two_line_splits
+
+    for text in ("再聽一次", "我需要幫忙", "所有課程", "沒有聲音", "上一步"):
+        for first, second in two_line_splits(text):
+            width = max(len(first), len(second))
+            drawn = wrap(text, lambda line, width=width: len(line) <= width)
+            assert len(drawn.split("\n")) <= 2, (text, first, second, drawn)
+    assert two_line_splits("Listen again") == [("Listen", "again")]
 
 
 def test_the_bar_fits_in_every_language_size_and_without_sound(kiosk, tmp_path):

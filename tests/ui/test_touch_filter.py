@@ -74,3 +74,45 @@ def test_a_tap_just_outside_a_button_reaches_it(kiosk):
     reach = kiosk.app.theme.gap / 2
     kiosk.tap_at(x - reach * 0.8, y)  # just left of Next, inside half the gap
     assert kiosk.shows("Step 2 of 9")
+
+
+def on_the_keypad(kiosk):
+    kiosk.tap("Touch the screen to start")
+    kiosk.tap("Make a profile")
+    kiosk.tap("I understand. Continue")
+    kiosk.tap("Tree")
+    assert kiosk.shows("Choose a 4-digit PIN")
+    return kiosk.find("1", within=kiosk.screen.ids.keypad)
+
+
+def tap_twice(kiosk, widget, apart: float, held: float = 0.1):
+    """Two taps on ``widget``, their touches starting ``apart`` seconds from each other."""
+    for after in (1.0, 1.0 + apart):
+        touch = touch_at(kiosk, widget, after)
+        touch.time_end = touch.time_start + held
+        touch.touch_down()
+        kiosk.frames(1)
+        touch.touch_up()
+        kiosk.frames(2)
+    kiosk.clock += 1.0 + apart
+
+
+def test_a_deliberate_repeat_on_the_keypad_counts_twice(kiosk):
+    one = on_the_keypad(kiosk)
+    tap_twice(kiosk, one, apart=0.3)  # "1, 1" as an older learner types it (issue 15: 0.33 s)
+    assert kiosk.screen.typed == "11"
+    tap_twice(kiosk, one, apart=0.3, held=0.2)  # a slower press, a shorter gap: still two
+    kiosk.wait_until(lambda: kiosk.shows("Type the same PIN again"))
+    assert kiosk.app.first_pin == "1111"  # four digits, none lost
+
+
+def test_a_bounce_on_the_keypad_counts_once(kiosk):
+    one = on_the_keypad(kiosk)
+    tap_twice(kiosk, one, apart=0.13)  # lifted for 30 ms: the finger bounced
+    assert kiosk.screen.typed == "1"
+
+
+def test_a_quick_second_tap_on_an_ordinary_button_still_counts_once(kiosk):
+    on_first_step(kiosk)
+    tap_twice(kiosk, kiosk.find("Next"), apart=0.3)  # the keypad's repeat, on Next
+    assert kiosk.shows("Step 2 of 9")  # one step on, not two

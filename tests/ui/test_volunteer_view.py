@@ -13,15 +13,46 @@ VOLUNTEER_PIN = "135790"
 
 
 def open_volunteer_view(kiosk, *, first_time: bool = False) -> None:
+    if first_time:  # the PIN is set when the kiosk is installed (deploy/install.sh)
+        from kiosk.volunteer import VolunteerAccess
+
+        VolunteerAccess(kiosk.app.settings.home).set_pin(VOLUNTEER_PIN)
     kiosk.tap("Volunteers")
-    if first_time:
-        assert kiosk.shows("Choose a 6-digit volunteer PIN")
-        type_pin(kiosk, VOLUNTEER_PIN)
-        assert kiosk.shows("Type the volunteer PIN again")
-    else:
-        assert kiosk.shows("Volunteer PIN")
+    assert kiosk.shows("Volunteer PIN")
     type_pin(kiosk, VOLUNTEER_PIN)
     assert kiosk.screen_name == "volunteer"
+
+
+def ask_a_volunteer(kiosk) -> None:
+    kiosk.tap("I need help")
+    assert kiosk.shows("It is fine to ask")
+    kiosk.tap("Ask a volunteer to come")
+    assert kiosk.shows("A volunteer has been told")
+    kiosk.tap("Back to the lesson")
+def test_nobody_chooses_the_volunteer_pin_on_the_screen(kiosk):
+    """Before, the first person to touch "Volunteers" chose the PIN."""
+    kiosk.tap("Volunteers")
+    assert kiosk.shows("No volunteer PIN has been set on this kiosk yet")
+    assert kiosk.screen.resting  # the keys are off
+    for _ in range(2):
+        type_pin(kiosk, VOLUNTEER_PIN)
+    assert kiosk.screen_name == "pin" and not kiosk.app.volunteer_unlocked
+    from kiosk.volunteer import VolunteerAccess
+
+    assert not VolunteerAccess(kiosk.app.settings.home).is_set()
+
+
+def test_the_volunteer_pause_is_still_on_after_a_restart(kiosk):
+    from kiosk.volunteer import VolunteerAccess
+
+    access = VolunteerAccess(kiosk.app.settings.home)
+    access.set_pin(VOLUNTEER_PIN)
+    for pin in ("000000", "000001", "000002"):
+        access.check(pin)  # three wrong tries before the kiosk was restarted
+    kiosk.tap("Volunteers")
+    assert kiosk.screen.resting and kiosk.shows("Let's take a short break")
+    type_pin(kiosk, VOLUNTEER_PIN)
+    assert kiosk.screen_name == "pin" and not kiosk.app.volunteer_unlocked
 
 
 def test_i_need_help_answers_calmly_and_flags_the_volunteers(kiosk):
@@ -33,11 +64,20 @@ def test_i_need_help_answers_calmly_and_flags_the_volunteers(kiosk):
     assert "volunteer has been told" in kiosk.app.narrator._text  # also spoken
     kiosk.tap("Back to the lesson")
     assert kiosk.shows("Step 2 of 9")  # the learner's place is kept
-    kiosk.tap("I need help")
-    kiosk.tap("Ask a volunteer to come")  # asking twice is one request
-    kiosk.tap("Back to the lesson")
-    kiosk.app.leave()
+    ask_a_volunteer(kiosk)  # asking twice is one request
+    from kiosk.help_requests import open_requests
 
+    assert len(open_requests(kiosk.app.store)) == 1
+
+
+def test_a_volunteer_marks_a_waiting_request_helped(kiosk):
+    # The kiosk restarted while someone waited (their session never ended): the request waits.
+    from kiosk.help_requests import ask_for_help
+
+    store = kiosk.app.store
+    learner = store.new_guest()
+    store.start_session(learner)
+    ask_for_help(store, learner, lesson_id="pay-shop-qr", step=1, screen="step")
     open_volunteer_view(kiosk, first_time=True)
     assert kiosk.shows("Help requests (1)")
     kiosk.tap("Help requests (1)")
@@ -46,6 +86,44 @@ def test_i_need_help_answers_calmly_and_flags_the_volunteers(kiosk):
     kiosk.tap("Helped")
     assert kiosk.shows("Nobody is waiting for help.")
     assert kiosk.shows("Help requests (0)")
+
+
+def test_a_request_closes_when_the_learner_finishes(kiosk):
+    kiosk.open_lesson(steps=1)
+    ask_a_volunteer(kiosk)
+    # Then, tired of waiting, they go: back to the start of the lesson, out to the topics, and
+    # "I have finished".
+    kiosk.tap("Back")
+    kiosk.tap("Back")
+    kiosk.tap("Back to topics")
+    kiosk.tap("I have finished")
+    assert kiosk.screen_name == "welcome"
+    open_volunteer_view(kiosk, first_time=True)
+    assert kiosk.shows("Help requests (0)")  # nobody to walk over to
+    kiosk.tap("Help requests (0)")
+    assert kiosk.shows("Nobody is waiting for help.")
+    assert kiosk.shows("Left before a volunteer came (today)")
+    assert kiosk.shows("Guest  ·  Pay a shop with a QR code, step 2  ·  left at")
+    assert not kiosk.shows("Helped")  # nothing to mark: they have gone
+
+
+def test_a_request_closes_when_the_learner_walks_away(make_kiosk, tmp_path):
+    from dataclasses import replace
+
+    from kiosk.config import load_settings
+
+    settings = load_settings(environ={"KIOSK_HOME": str(tmp_path / "home"),
+                                      "KIOSK_LANGUAGE": "en"})
+    kiosk = make_kiosk(replace(settings, idle_timeout=2, idle_countdown=1))
+    kiosk.open_lesson(steps=1)
+    ask_a_volunteer(kiosk)
+    kiosk.wait_until(lambda: kiosk.screen_name == "welcome", seconds=20)  # nobody touches
+    kiosk.app.settings = replace(kiosk.app.settings, idle_timeout=120)  # the volunteer reads
+    open_volunteer_view(kiosk, first_time=True)
+    assert kiosk.shows("Help requests (0)")
+    kiosk.tap("Help requests (0)")
+    assert kiosk.shows("Nobody is waiting for help.")
+    assert kiosk.shows("Pay a shop with a QR code, step 2  ·  left at")
 
 
 def test_i_need_help_can_just_show_the_hint(kiosk):

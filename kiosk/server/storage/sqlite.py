@@ -18,6 +18,7 @@ from typing import Any
 
 import sqlite_utils
 
+from kiosk.files import private_file
 from kiosk.server.storage.backend import Row
 
 
@@ -37,7 +38,8 @@ class SqliteBackend:
     name = "sqlite"
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        # The session secret and every kiosk's HMAC key are in here: owner only, from byte one.
+        private_file(path)
         conn = sqlite3.connect(str(path), timeout=30, isolation_level=None,
                                check_same_thread=False)
         self.db = sqlite_utils.Database(conn)

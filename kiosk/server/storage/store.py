@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from kiosk.server import codes
 from kiosk.server.storage.backend import Backend, Row
-from kiosk.server.storage.schema import SCHEMA_VERSION, STATEMENTS, TABLES
+from kiosk.server.storage.schema import MIGRATIONS, SCHEMA_VERSION, STATEMENTS, TABLES
 from kiosk.server.wire import Batch
 
 ENROLMENT_DAYS = 7
@@ -82,8 +82,19 @@ class Store:
         self.backend = backend
         backend.run_script(STATEMENTS)
         with backend.transaction() as tx:
+            if backend.name == "postgresql":  # two servers starting at once migrate once
+                tx.query("SELECT pg_advisory_xact_lock(4242001)")
+            rows = tx.query("SELECT value FROM meta WHERE key = 'schema_version'")
+            version = int(rows[0]["value"]) if rows else SCHEMA_VERSION
+            if version > SCHEMA_VERSION:
+                raise StoreError(f"this database was made by a newer server (schema {version}; "
+                                 f"this one knows {SCHEMA_VERSION}); run the newer version")
+            for number in range(version, SCHEMA_VERSION):
+                for statement in MIGRATIONS[number - 1]:
+                    tx.execute(statement)
             tx.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
-                       "ON CONFLICT DO NOTHING", [str(SCHEMA_VERSION)])
+                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                       [str(SCHEMA_VERSION)])
             tx.execute("INSERT INTO meta (key, value) VALUES ('session_secret', ?) "
                        "ON CONFLICT DO NOTHING", [secrets.token_hex(32)])
 
@@ -189,6 +200,21 @@ class Store:
         row = self._one("SELECT COUNT(*) AS n FROM managers", [])
         return int(row["n"]) if row else 0
 
+    def start_manager_session(self, token_hash: str, email: str, *, expires_at: int,
+                              now: float) -> None:
+        with self.backend.transaction() as tx:
+            tx.execute("DELETE FROM manager_sessions WHERE expires_at <= ?", [int(now)])
+            tx.execute("INSERT INTO manager_sessions (token_hash, email, expires_at) "
+                       "VALUES (?, ?, ?)", [token_hash, email, expires_at])
+
+    def manager_session_alive(self, token_hash: str, email: str, *, now: float) -> bool:
+        return self._one("SELECT 1 AS alive FROM manager_sessions WHERE token_hash = ? AND "
+                         "email = ? AND expires_at > ?", [token_hash, email, int(now)]) is not None
+
+    def end_manager_session(self, token_hash: str) -> None:
+        with self.backend.transaction() as tx:
+            tx.execute("DELETE FROM manager_sessions WHERE token_hash = ?", [token_hash])
+
     # --- ingestion -----------------------------------------------------------------------------
     def ingest(self, batch: Batch, *, nonce: str, now: float) -> IngestResult:
         """Apply one verified batch in one transaction.
@@ -202,22 +228,28 @@ class Store:
                 if not tx.execute("INSERT INTO nonces (kiosk_id, nonce, seen_at) VALUES (?, ?, ?) "
                                   "ON CONFLICT DO NOTHING", [kiosk_id, nonce, int(now)]):
                     raise Replayed(nonce)
-                if not tx.execute("INSERT INTO batches (batch_id, kiosk_id, received_day, items) "
+                # Per kiosk: another kiosk's batch with the same id is not a duplicate of this one.
+                if not tx.execute("INSERT INTO batches (kiosk_id, batch_id, received_day, items) "
                                   "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                                  [str(batch.batch_id), kiosk_id, day_of(now), len(batch.items)]):
+                                  [kiosk_id, str(batch.batch_id), day_of(now), len(batch.items)]):
                     raise _Duplicate
                 applied = 0
                 for item in batch.items:
                     applied += tx.execute(_UPSERT, [
-                        kiosk_id, item.day.isoformat(), week_of(item.day), item.lesson_id,
-                        item.lesson_version, item.language, item.revision, item.starts,
-                        item.completions, json.dumps(item.reached)])
+                        kiosk_id, batch.epoch, item.day.isoformat(), week_of(item.day),
+                        item.lesson_id, item.lesson_version, item.language, item.revision,
+                        item.starts, item.completions, json.dumps(item.reached)])
                 tx.execute("UPDATE kiosks SET last_seen_day = ? WHERE id = ?",
                            [day_of(now), kiosk_id])
                 tx.execute("DELETE FROM nonces WHERE seen_at < ?", [int(now) - NONCE_KEEP_SECONDS])
         except _Duplicate:
             return IngestResult("duplicate", str(batch.batch_id), len(batch.items), 0)
         return IngestResult("accepted", str(batch.batch_id), len(batch.items), applied)
+
+    def has_batch(self, kiosk_id: str, batch_id: str) -> bool:
+        """This kiosk's batch with this id is stored (a second import of a bundle)."""
+        return self._one("SELECT 1 AS found FROM batches WHERE kiosk_id = ? AND batch_id = ?",
+                         [kiosk_id, batch_id]) is not None
 
     # --- reading for reports -------------------------------------------------------------------
     def cube(self, *, first_week: str, last_week: str, centre_id: str | None = None,
@@ -252,11 +284,14 @@ class Store:
         return funnels
 
     def counters(self) -> list[Row]:
-        """Every counter row (tests, audits and the property checks compare against these)."""
+        """Every counter row (tests, audits and the property checks compare against these).
+
+        A kiosk may have several rows per (day, lesson, version, language), one per epoch (one
+        per progress store it has had): its figure for that key is their sum."""
         with self.backend.transaction() as tx:
-            return tx.query("SELECT kiosk_id, day, lesson_id, lesson_version, language, revision, "
-                            "starts, completions, reached FROM counters "
-                            "ORDER BY kiosk_id, day, lesson_id, lesson_version, language")
+            return tx.query("SELECT kiosk_id, epoch, day, lesson_id, lesson_version, language, "
+                            "revision, starts, completions, reached FROM counters ORDER BY "
+                            "kiosk_id, day, lesson_id, lesson_version, language, epoch")
 
     def snapshot(self) -> dict[str, list[Row]]:
         """Every row of every table, sorted: two snapshots are equal iff nothing was stored."""
@@ -269,10 +304,10 @@ class Store:
 
 
 _UPSERT = """
-INSERT INTO counters (kiosk_id, day, week, lesson_id, lesson_version, language, revision, starts,
-                      completions, reached)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (kiosk_id, day, lesson_id, lesson_version, language) DO UPDATE SET
+INSERT INTO counters (kiosk_id, epoch, day, week, lesson_id, lesson_version, language, revision,
+                      starts, completions, reached)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (kiosk_id, epoch, day, lesson_id, lesson_version, language) DO UPDATE SET
     revision = excluded.revision, starts = excluded.starts, completions = excluded.completions,
     reached = excluded.reached
 WHERE excluded.revision > counters.revision

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kivy.properties import StringProperty
 
+from kiosk.speech.narration import closing_narration
 from kiosk.ui.screens.base import KioskScreen, load_kv
 
 load_kv(__file__)
@@ -19,3 +20,5 @@ class DoneScreen(KioskScreen):
             return
         self.can_now = player.text(player.lesson.done)
         self.remember = player.text(player.lesson.remember)
+        # The closing words are read too, as every step was.
+        self.app.narrator.open(closing_narration(player), player.language)

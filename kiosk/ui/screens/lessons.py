@@ -5,7 +5,8 @@ from __future__ import annotations
 from kivy.properties import BooleanProperty, NumericProperty
 from kivy.utils import get_color_from_hex
 
-from kiosk.i18n import _, lesson_gettext, ngettext
+from kiosk.i18n import _, lesson_gettext, ngettext, translations_for
+from kiosk.i18n.coverage import shown_lessons
 from kiosk.progress import LessonProgress
 from kiosk.ui.screens.base import KioskScreen, load_kv
 from kiosk.ui.widgets.common import Card
@@ -48,7 +49,13 @@ class LessonsScreen(KioskScreen):
         progress = app.store.all_progress(app.learner_id) if app.learner_id else {}
         cards = self.ids.cards
         cards.clear_widgets()
-        lessons = app.library.lessons_in(app.topic_id)
+        # Only the lessons completely translated into the learner's language; the others are
+        # counted in one line, never shown half in English (kiosk/i18n/coverage.py).
+        lessons, english_only = shown_lessons(app.library.lessons_in(app.topic_id),
+                                              translations_for(app.language))
+        self.ids.english_only.text = ngettext(
+            "{n} more lesson in English", "{n} more lessons in English",
+            len(english_only)).format(n=len(english_only)) if english_only else ""
         per_page = PER_PAGE.get(app.theme.text_size, 2)
         self.has_more = len(lessons) > (self.page + 1) * per_page
         for lesson in lessons[self.page * per_page:(self.page + 1) * per_page]:

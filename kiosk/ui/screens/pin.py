@@ -1,9 +1,11 @@
 """Typing a PIN on large keys: a learner's 4 digits, or the volunteers' 6.
 
-Modes: ``new`` then ``confirm`` (making a profile), ``sign_in``; ``volunteer_new`` then
-``volunteer_confirm`` (the first time the volunteer view is opened), ``volunteer``. After
-repeated wrong PINs the keys rest for a while, with a countdown and calm words; they always come
-back by themselves, so nobody is ever locked out in a way that needs staff.
+Modes: ``new`` then ``confirm`` (making a profile), ``sign_in``, ``volunteer``. The volunteer
+PIN is never chosen here (deploy/install.sh or ``python -m kiosk volunteer set-pin`` sets it):
+without one the gate says how to set it and its keys stay off. After repeated wrong PINs the
+keys rest for a while, with a countdown and calm words; they always come back by themselves, so
+nobody is ever locked out in a way that needs staff. Both pauses are kept on disk, so they
+are still on after a restart.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kiosk.i18n import _, ngettext
 from kiosk.profiles import PICTURE_LABELS
 from kiosk.ui.screens.base import KioskScreen, load_kv
+from kiosk.volunteer import VolunteerPinNotSet
 
 load_kv(__file__)
 
@@ -44,6 +47,14 @@ class PinScreen(KioskScreen):
         super().on_pre_enter(*args)
         if self.mode == "sign_in":
             self._rest(self.app.profiles.paused_for(self.app.chosen_picture))
+        elif self.mode == "volunteer":
+            access = self.app.volunteer_access()
+            if not access.is_set():
+                self.resting = True  # no keys to press: there is no PIN to match
+                self.message = str(VolunteerPinNotSet())
+            else:
+                self.resting = False
+                self._rest(access.paused_for())
 
     def on_enter(self, *_: object) -> None:
         if not self.mode.startswith("volunteer"):
@@ -60,8 +71,6 @@ class PinScreen(KioskScreen):
             "new": _("Choose a 4-digit PIN"),
             "confirm": _("Type the same PIN again"),
             "sign_in": _("Enter your PIN"),
-            "volunteer_new": _("Choose a 6-digit volunteer PIN"),
-            "volunteer_confirm": _("Type the volunteer PIN again"),
             "volunteer": _("Volunteer PIN"),
         }[self.mode]
         if self.mode == "new" and not self.message:
@@ -101,7 +110,6 @@ class PinScreen(KioskScreen):
             return
         handler = {
             "new": self._first, "confirm": self._second, "sign_in": self._sign_in,
-            "volunteer_new": self._volunteer_first, "volunteer_confirm": self._volunteer_second,
             "volunteer": self._volunteer,
         }[self.mode]
         handler(pin)
@@ -137,23 +145,12 @@ class PinScreen(KioskScreen):
             self.message = _("That PIN is not right. Please try again.")
             self.app.narrator.open(self.message, self.app.language, autoplay=True)
 
-    def _volunteer_first(self, pin: str) -> None:
-        self.app.first_pin = pin
-        self.message = ""
-        self.mode = "volunteer_confirm"
-
-    def _volunteer_second(self, pin: str) -> None:
-        if pin != self.app.first_pin:
-            self.app.first_pin = ""
-            self.mode = "volunteer_new"
-            self.message = _("The two PINs were not the same. Please choose the PIN again.")
-            return
-        self.app.volunteer_access().set_pin(pin)
-        self.app.first_pin = ""
-        self.app.unlock_volunteer()
-
     def _volunteer(self, pin: str) -> None:
-        wait = self.app.volunteer_access().check(pin)
+        try:
+            wait = self.app.volunteer_access().check(pin)
+        except VolunteerPinNotSet as exc:  # the file was removed while the gate was open
+            self.message = str(exc)
+            return
         if wait == 0:
             self.app.unlock_volunteer()
         elif wait > 0:

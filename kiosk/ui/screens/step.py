@@ -10,11 +10,11 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk.i18n import _
-from kiosk.player import LessonPlayer
-from kiosk.speech.narration import player_narration
+from kiosk.player import Feedback, LessonPlayer
+from kiosk.speech.narration import feedback_narration, player_narration
 from kiosk.ui.screens.base import KioskScreen, TextFitter, load_kv
 from kiosk.ui.theme import TEXT_SCALES
-from kiosk.ui.widgets.common import BigButton, Body
+from kiosk.ui.widgets.common import BigButton, Body, even_rows, stop_even_rows
 from kiosk.ui.widgets.fit_bar import FitBar  # noqa: F401  (registers it for step.kv)
 from kiosk.ui.widgets.phone import PhoneView  # noqa: F401  (registers it for step.kv)
 
@@ -70,6 +70,7 @@ class StepScreen(KioskScreen):
         button.style = "secondary"
         button.compact = True
         button.disabled = False
+        stop_even_rows(button)
         self.ids.answers.add_widget(button)
         return button  # type: ignore[no-any-return]
 
@@ -111,7 +112,7 @@ class StepScreen(KioskScreen):
         self._draw_answer()
         self._update_buttons()
         self._fit_trigger()
-        app.narrator.open(player_narration(player), player.language)
+        app.narrator.open(player_narration(player), player.text_language)
         self._title_trigger()  # the text size may have changed under the same title
         Clock.schedule_once(self._prepare_next, 0)  # next frame: this step is on screen by then
 
@@ -190,22 +191,48 @@ class StepScreen(KioskScreen):
             labels = (("real", _("It is real")), ("fake", _("It is fake")))
             for position, (answer, label) in enumerate(labels):
                 self._answer_button(position, label).spot_answer = answer
+        if answers.cols > 1:  # side by side: one height a row, never ragged
+            even_rows(list(reversed(answers.children)), answers.cols)
 
     def _choose(self, button: BigButton) -> None:
-        if self.player.choose(button.option_index) is not None:
+        feedback = self.player.choose(button.option_index)
+        if feedback is not None:
             self._draw_answer()
+            self._say(feedback)
 
     def _pick(self, button: BigButton) -> None:
-        if self.player.pick(button.item_index) is not None:
+        feedback = self.player.pick(button.item_index)
+        if feedback is not None:
             self._draw_answer()
+            self._say(feedback)
 
     def _spot(self, button: BigButton) -> None:
-        self.player.spot(button.spot_answer)
+        feedback = self.player.spot(button.spot_answer)
         self._draw_answer()
+        self._say(feedback)
 
     def on_phone_tap(self, element_id: str | None) -> None:
-        if self.player.tap(element_id) is not None:
+        player = self.player
+        # Only a tap step's taps before it is solved are answers: the player keeps them (and the
+        # screen redraws them after a language or size change). Any other tap gets a passing
+        # word ("Not this one yet...", "You have done this step...") that is shown and read,
+        # but leaves the kept answer, the highlight and the phone's screen as they were.
+        counted = player.step.kind == "tap" and not player.solved_here
+        feedback = player.tap(element_id)  # every tap on the phone gets an answer
+        if counted:
             self._draw_answer()
+        else:
+            self.feedback_kind = feedback.kind
+            self.feedback_text = feedback.text
+            self._update_buttons()
+            self._fit_trigger()
+        self._say(feedback)
+
+    def _say(self, feedback: Feedback) -> None:
+        """Read feedback aloud at once, over the step's narration: a learner who cannot read
+        hears it too. Only when the learner has just answered: a redraw (a language or text size
+        change, a resumed step) shows the kept answer again without reading it again."""
+        self.app.narrator.say(feedback_narration(self.player, feedback), self.player.language)
 
     def _draw_answer(self) -> None:
         """Draw the player's answered state: the feedback in the language now on, the chosen
@@ -216,6 +243,11 @@ class StepScreen(KioskScreen):
         feedback = player.feedback
         self.feedback_kind = feedback.kind if feedback else ""
         self.feedback_text = feedback.text if feedback else ""
+        if feedback is not None and feedback.screen is not None:
+            # A right tap moved the phone on, as a real one would (the lesson's leads_to); a
+            # redraw (language, size, a resumed step) shows that screen again, not the first.
+            self.ids.phone.show(feedback.screen, player.text, self.app.settings.images_dir,
+                                self.app.language)
         self.ids.phone.highlight = feedback.point_at if feedback else ""
         answers = self.ids.answers
         if step.kind == "choice":
@@ -284,3 +316,4 @@ class StepScreen(KioskScreen):
     def show_help(self) -> None:
         self.player.ask_help()
         self._draw_answer()
+        self.app.narrator.say(self.player.help_text, self.player.language)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from kivy.utils import get_color_from_hex
 
-from kiosk.i18n import lesson_gettext, ngettext
+from kiosk.i18n import lesson_gettext, ngettext, translations_for
+from kiosk.i18n.coverage import shown_lessons
 from kiosk.ui.screens.base import KioskScreen, load_kv
 from kiosk.ui.widgets.common import Card
 
@@ -16,8 +17,10 @@ class TopicsScreen(KioskScreen):
         app = self.app
         cards = self.ids.cards
         cards.clear_widgets()
+        translations = translations_for(app.language)
         for topic in app.library.topics:
-            count = len(app.library.lessons_in(topic.id))
+            # The lessons the learner will find in their language (kiosk/i18n/coverage.py).
+            count = len(shown_lessons(app.library.lessons_in(topic.id), translations)[0])
             card = Card(title=lesson_gettext(topic.title), detail=lesson_gettext(topic.summary),
                         status=ngettext("{n} lesson", "{n} lessons", count).format(n=count),
                         accent=get_color_from_hex(topic.colour or "#1d4f91"))

@@ -20,7 +20,7 @@ from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
 
-from kiosk.help_requests import open_requests, resolve
+from kiosk.help_requests import HelpRequest, left_requests, open_requests, resolve
 from kiosk.i18n import Translations, _, lesson_gettext, ngettext
 from kiosk.profiles import PICTURE_LABELS
 from kiosk.ui.screens.base import KioskScreen, load_kv
@@ -159,17 +159,28 @@ class VolunteerScreen(KioskScreen):
         requests = open_requests(self.app.store)
         if not requests:
             self._line(box, _("Nobody is waiting for help."))
-        lessons = self.app.library.lessons
         for request in requests:
-            who = _(PICTURE_LABELS[request.picture]) if request.picture else _("Guest")
-            where = (_("{lesson}, step {number}").format(
-                lesson=lesson_gettext(lessons[request.lesson_id].title),
-                number=(request.step or 0) + 1)
-                if request.lesson_id in lessons else _("choosing a lesson"))
-            self._line(box, _("{time}  ·  {who}  ·  {where}").format(
-                time=local_time(request.asked_at), who=who, where=where),
-                picture=request.picture or "",
-                buttons=((_("Helped"), lambda r=request.id: self._resolve(r)),))
+            self._line(box, self._request_text(request), picture=request.picture or "",
+                       buttons=((_("Helped"), lambda r=request.id: self._resolve(r)),))
+        # Closed when the learner left: not waiting any more, but worth knowing about.
+        midnight = dt.datetime.combine(dt.date.today(), dt.time()).astimezone(dt.UTC)
+        gone = left_requests(self.app.store, since=midnight.isoformat(timespec="seconds"))
+        if gone:
+            self._heading(box, _("Left before a volunteer came (today)"))
+        for request in gone:
+            self._line(box, _("{request}  ·  left at {time}").format(
+                request=self._request_text(request), time=local_time(request.left_at)),
+                picture=request.picture or "")
+
+    def _request_text(self, request: HelpRequest) -> str:
+        lessons = self.app.library.lessons
+        who = _(PICTURE_LABELS[request.picture]) if request.picture else _("Guest")
+        where = (_("{lesson}, step {number}").format(
+            lesson=lesson_gettext(lessons[request.lesson_id].title),
+            number=(request.step or 0) + 1)
+            if request.lesson_id in lessons else _("choosing a lesson"))
+        return _("{time}  ·  {who}  ·  {where}").format(
+            time=local_time(request.asked_at), who=who, where=where)
 
     def _resolve(self, request_id: int) -> None:
         self.app._save(lambda: resolve(self.app.store, request_id))

@@ -11,8 +11,6 @@ The bar measures words with Kivy's own text renderer, so what it measures is wha
 
 from __future__ import annotations
 
-import unicodedata
-
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
@@ -21,28 +19,24 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
+from kiosk.line_breaks import break_points, fine_points, has_cjk
 from kiosk.ui.widgets.common import BigButton
 
 MIN_SCALE = 0.8
 SCALES = (1.0, 0.95, 0.9, 0.85, MIN_SCALE)
 
 
-def _breaks_anywhere(character: str) -> bool:
-    """Chinese (and other wide) characters may end a line anywhere, without a space."""
-    return unicodedata.east_asian_width(character) in ("W", "F")
-
-
 def two_line_splits(text: str) -> list[tuple[str, str]]:
-    """Every way to put ``text`` on two lines where a line may break: at a space, or between
-    two wide (CJK) characters."""
-    splits = []
-    for index in range(1, len(text)):
-        before, after = text[index - 1], text[index]
-        if after == " ":
-            splits.append((text[:index], text[index + 1:]))
-        elif before != " " and (_breaks_anywhere(before) or _breaks_anywhere(after)):
-            splits.append((text[:index], text[index:]))
-    return splits
+    """Every way to put ``text`` on two lines where the kiosk's labels will break it: at a
+    space, or in Chinese only between phrases (kiosk.line_breaks, which every label draws
+    through), between characters only when the words are a single phrase. A split the labels
+    would not make would size the button for two lines and then show three."""
+    if has_cjk(text):
+        points = break_points(text) or fine_points(text)
+        return [(text[:p].rstrip(), text[p:].lstrip()) for p in points
+                if text[:p].strip() and text[p:].strip()]
+    return [(text[:index], text[index + 1:]) for index in range(1, len(text) - 1)
+            if text[index] == " "]
 
 
 class FitBar(BoxLayout):

@@ -36,7 +36,7 @@ class LanguagePicker(ModalView):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
         app = App.get_running_app()
-        box = self.ids.choices
+        box = self.ids.languages
         for code in app.offered_languages:
             button = BigButton(text=language_name(code),
                                style="primary" if code == app.language else "secondary")
