@@ -64,7 +64,7 @@ def break_points(text: str) -> tuple[int, ...]:
 
 
 @lru_cache(maxsize=8192)
-def _fine_points(text: str) -> tuple[int, ...]:
+def fine_points(text: str) -> tuple[int, ...]:
     """Every UAX #14 break in ``text``: for a phrase too long for a line on its own."""
     return tuple(sorted(_uax14(text)))
 
@@ -105,6 +105,6 @@ def wrap(text: str, fits: Callable[[str], bool]) -> str:
             if fits(phrase.rstrip()):
                 pieces.append(phrase)
             else:
-                pieces.extend(_pieces(phrase, _fine_points(phrase)))
+                pieces.extend(_pieces(phrase, fine_points(phrase)))
         out.append("\n".join(_fill(pieces, fits)))
     return "\n".join(out)

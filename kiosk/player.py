@@ -69,7 +69,10 @@ class LessonPlayer:
     progress: LessonProgress | None = None
     solved_here: bool = False  # answered correctly during this visit to the step
     picked: list[int] = field(default_factory=list)  # order steps: items placed so far
-    last_feedback: Feedback | None = None
+    # The answer whose feedback is on screen: ("tap", element), ("choice", option),
+    # ("order", item or -1 for a wrong one), ("spot", answer) or ("help", None). Kept as the
+    # answer, not its words, so a language switch shows the same feedback in the new language.
+    answer_shown: tuple[str, object] | None = None
     # Set when the store could not save: the lesson goes on, and the screen says so calmly.
     storage_problem: str = ""
 
@@ -79,8 +82,9 @@ class LessonPlayer:
         """Open a lesson where the learner left it (or from the start)."""
         progress = store.begin_lesson(learner_id, lesson.id, version=lesson.version,
                                       step_count=lesson.step_count, language=language)
-        return cls(store, lesson, learner_id, language, currency,
-                   index=min(progress.step, lesson.step_count - 1), progress=progress)
+        player = cls(store, lesson, learner_id, language, currency, progress=progress)
+        player._show(min(progress.step, lesson.step_count - 1))
+        return player
 
     # --- what to show ------------------------------------------------------------------------
     @property
@@ -155,47 +159,102 @@ class LessonPlayer:
     # --- what the learner does ---------------------------------------------------------------
     def tap(self, element_id: str | None) -> Feedback:
         """A tap on the practice phone (``None``: on the phone but on no element). Every tap gets
-        an answer; only a tap step's taps count as answers. The others are not saved and leave
-        ``last_feedback`` (what the learner achieved on this step) as it was."""
+        an answer; only a tap step's taps count as answers. The others ("Not this one yet",
+        "You have done this step") are not saved and leave ``answer_shown`` (the answer whose
+        feedback the screen keeps, and redraws after a language or size change) as it was."""
         step = self.step
         if self.solved_here:
             return Feedback("right", _(ALREADY_DONE))
         if step.kind != "tap":
             return Feedback("hint", _(NOT_THIS_YET[step.kind]))
-        if element_id == step.target:
-            return self._record(True, Feedback("right", self.text(step.praise) if step.praise
-                                               else _("Well done."), screen=step.leads_to))
-        return self._record(False, Feedback("hint", self.text(step.hint), point_at=step.target))
+        return self._answer(("tap", element_id))
 
     def choose(self, option: int) -> Feedback | None:
         if self.solved_here:
             return None  # once solved, further taps change nothing (as for tap and order)
-        chosen = self.step.options[option]
-        kind: Literal["right", "hint"] = "right" if chosen.correct else "hint"
-        return self._record(chosen.correct, Feedback(kind, self.text(chosen.feedback)))
+        return self._answer(("choice", option))
 
     def pick(self, item: int) -> Feedback | None:
         """Order steps: the learner taps the item they think comes next."""
         if item in self.picked or self.solved_here:
             return None
-        expected = len(self.picked)
-        if item != expected:
-            return self._record(False, Feedback("hint", self.order_hint))
+        if item != len(self.picked):
+            return self._answer(("order", -1))
         self.picked.append(item)
         if len(self.picked) < len(self.step.items):
-            feedback = Feedback("right", _("Yes. What comes next?"))
-            self.last_feedback = feedback
-            return feedback
-        return self._record(True, Feedback("right", _("Well done. That is the right order.")))
+            self.answer_shown = ("order", item)
+            return self.feedback
+        return self._answer(("order", item))
 
     def spot(self, answer: Literal["real", "fake"]) -> Feedback:
+        feedback = self._answer(("spot", answer))
+        assert feedback is not None
+        return feedback
+
+    def ask_help(self) -> str:
+        """"I need help": the hint shown in the feedback box (it stays on a language or text
+        size change, like an answer's feedback)."""
+        if not self.solved_here:
+            self.answer_shown = ("help", None)
+        return self.help_text
+
+    @property
+    def chosen(self) -> int | None:
+        """Choice steps: the option whose feedback is shown."""
+        kind, value = self.answer_shown or ("", None)
+        return value if kind == "choice" and isinstance(value, int) else None
+
+    @property
+    def feedback(self) -> Feedback | None:
+        """The feedback on screen for the last answer, in the learner's language now: the
+        screen asks again after a language switch, so the words follow the language."""
+        if self.answer_shown is None:
+            return None
+        kind, value = self.answer_shown
+        if kind == "help":
+            hint_at = self.step.target if self.step.kind == "tap" else ""
+            return Feedback("hint", self.help_text, point_at=hint_at)
+        return self._judge(kind, value)[1]
+
+    def _judge(self, kind: str, value: object) -> tuple[bool, Feedback]:
+        """Whether an answer is right, and what to say. Pure: nothing is recorded here."""
         step = self.step
-        if answer == step.answer:
-            text = (_("Yes. This one is real.") if answer == "real"
+        if kind == "tap":
+            if value == step.target:
+                # The phone's next screen is part of the answer: redrawn with it after a
+                # language or size change, and on a resumed answered step.
+                return True, Feedback("right", self.text(step.praise) if step.praise
+                                      else _("Well done."), screen=step.leads_to)
+            return False, Feedback("hint", self.text(step.hint), point_at=step.target)
+        if kind == "choice":
+            assert isinstance(value, int)
+            chosen = step.options[value]
+            return chosen.correct, Feedback("right" if chosen.correct else "hint",
+                                            self.text(chosen.feedback))
+        if kind == "order":
+            if value == -1:
+                # What comes after the items placed so far (self.picked is unchanged by a
+                # wrong pick, so a redraw says the same thing in the new language).
+                return False, Feedback("hint", self.order_hint)
+            if len(self.picked) < len(step.items):
+                return True, Feedback("right", _("Yes. What comes next?"))
+            return True, Feedback("right", _("Well done. That is the right order."))
+        # spot
+        if value == step.answer:
+            text = (_("Yes. This one is real.") if value == "real"
                     else _("Yes. This one is fake. Here is how you can tell."))
-            return self._record(True, Feedback("right", text, signs=step.signs))
-        hint = self.text(step.hint) if step.hint else _("Look again, closely.")
-        return self._record(False, Feedback("hint", hint))
+            return True, Feedback("right", text, signs=step.signs)
+        return False, Feedback("hint", self.text(step.hint) if step.hint
+                               else _("Look again, closely."))
+
+    def _answer(self, answer: tuple[str, object]) -> Feedback:
+        correct, feedback = self._judge(*answer)
+        # The place stays here, where the feedback is shown, until the learner taps Next.
+        self._save_answer(correct=correct, move_on=False)
+        if correct:
+            self.solved_here = True
+        self.answer_shown = answer
+        return feedback
 
     def next(self) -> bool:
         """Go on. Returns False when the lesson is finished (show the closing screen)."""
@@ -204,7 +263,7 @@ class LessonPlayer:
         assert self.progress is not None
         first_visit = self.index >= self.progress.furthest_step
         if not self.step.is_practice and first_visit:
-            self._save_answer(correct=True)
+            self._save_answer(correct=True, move_on=True)
         if self.is_last:
             return False
         self._show(self.index + 1)
@@ -214,25 +273,35 @@ class LessonPlayer:
         if self.index > 0:
             self._show(self.index - 1)
 
+    def leave(self) -> None:
+        """The learner leaves the lesson midway ("Lessons", Back from the first step, "I have
+        finished"). Their place is kept; if they had stepped back to re-read, it goes back to
+        where they had got to, so the lessons list and the next visit show the real place."""
+        progress = self.progress
+        if progress is None or progress.done or self.index >= progress.furthest_step:
+            return
+        if self.index == progress.furthest_step - 1 and self.step.is_practice:
+            return  # answered here and not moved on from: this is the place
+        try:
+            self.progress = self.store.go_to_step(self.learner_id, self.lesson.id,
+                                                  progress.furthest_step)
+            self.storage_problem = ""
+        except StorageError as exc:
+            self.storage_problem = str(exc)
+
     @property
     def finished(self) -> bool:
         return self.progress is not None and self.progress.done
 
     # --- internals ---------------------------------------------------------------------------
-    def _save_answer(self, *, correct: bool) -> None:
+    def _save_answer(self, *, correct: bool, move_on: bool) -> None:
         try:
             self.progress = self.store.answer(self.learner_id, self.lesson.id, step=self.index,
-                                              correct=correct, hinted=not correct)
+                                              correct=correct, hinted=not correct,
+                                              move_on=move_on)
             self.storage_problem = ""
         except StorageError as exc:
             self.storage_problem = str(exc)
-
-    def _record(self, correct: bool, feedback: Feedback) -> Feedback:
-        self._save_answer(correct=correct)
-        if correct:
-            self.solved_here = True
-        self.last_feedback = feedback
-        return feedback
 
     def _show(self, index: int) -> None:
         assert self.progress is not None
@@ -244,4 +313,22 @@ class LessonPlayer:
         self.index = index
         self.solved_here = False
         self.picked = []
-        self.last_feedback = None
+        self.answer_shown = None
+        if self.step.is_practice and index < self.progress.furthest_step:
+            self._show_solved()
+
+    def _show_solved(self) -> None:
+        """A practice step solved before (on an earlier visit, or before a restart): it opens
+        as it was left, answered, with its feedback, so Next and the screen agree."""
+        step = self.step
+        self.solved_here = True
+        if step.kind == "tap":
+            self.answer_shown = ("tap", step.target)
+        elif step.kind == "choice":
+            right = next((i for i, o in enumerate(step.options) if o.correct), None)
+            self.answer_shown = ("choice", right) if right is not None else None
+        elif step.kind == "order":
+            self.picked = list(range(len(step.items)))
+            self.answer_shown = ("order", len(step.items) - 1)
+        elif step.kind == "spot":
+            self.answer_shown = ("spot", step.answer)

@@ -385,8 +385,12 @@ class ProgressStore:
         return progress
 
     def answer(self, learner_id: str, lesson_id: str, *, step: int, correct: bool,
-               hinted: bool = False) -> LessonProgress:
-        """Record one answer. A correct answer moves the learner to the next step.
+               hinted: bool = False, move_on: bool = True) -> LessonProgress:
+        """Record one answer. A correct answer opens the way to the next step (``furthest_step``)
+        and, with ``move_on``, moves the learner's place there (an explain step is answered by
+        tapping Next). The player answers a practice step with ``move_on=False``: its feedback
+        is on screen, so the place stays on it and a restart reopens the answered step, not the
+        next, unseen one. A correct answer to the last step finishes the lesson.
 
         The attempt and the new position are written in one transaction, so after a power cut
         either both are there or neither is.
@@ -398,8 +402,10 @@ class ProgressStore:
                 "correct, hinted, at) SELECT learner_id, lesson_id, lesson_version, language, "
                 "?, ?, ?, ? FROM lesson_progress WHERE learner_id = ? AND lesson_id = ?",
                 step, int(correct), int(hinted), self._now(), learner_id, lesson_id)
-            if correct and step == current.step:
-                self._move(learner_id, lesson_id, current, step + 1)
+            if correct and step == current.step and not current.done:
+                finished = step + 1 >= current.step_count
+                self._move(learner_id, lesson_id, current,
+                           step + 1 if move_on or finished else step, reached=step + 1)
         return self._require(learner_id, lesson_id)
 
     def go_to_step(self, learner_id: str, lesson_id: str, step: int) -> LessonProgress:
@@ -447,15 +453,18 @@ class ProgressStore:
         return self._execute(sql, *params)
 
     # --- internals ---------------------------------------------------------------------------
-    def _move(self, learner_id: str, lesson_id: str, current: LessonProgress, step: int) -> None:
+    def _move(self, learner_id: str, lesson_id: str, current: LessonProgress, step: int, *,
+              reached: int | None = None) -> None:
+        """Put the learner's place at ``step``; the way is open up to ``reached`` (default:
+        ``step``)."""
         now = self._now()
         finished = step >= current.step_count
         self._execute(
             "UPDATE lesson_progress SET step = ?, furthest_step = max(furthest_step, ?), "
             "status = ?, updated_at = ?, completed_at = CASE WHEN ? THEN ? ELSE completed_at END "
             "WHERE learner_id = ? AND lesson_id = ?",
-            step, step, "done" if finished else "in_progress", now, finished, now,
-            learner_id, lesson_id)
+            step, max(step, reached or 0), "done" if finished else "in_progress", now, finished,
+            now, learner_id, lesson_id)
 
     def _require(self, learner_id: str, lesson_id: str) -> LessonProgress:
         progress = self.progress(learner_id, lesson_id)

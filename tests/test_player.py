@@ -58,7 +58,7 @@ def test_wrong_tap_gives_the_hint_and_points_at_the_target(player, store):
     again = player.tap("receive")
     assert again.text == "You have done this step. Tap Next when you are ready."
     assert store.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == attempts
-    assert player.last_feedback == right
+    assert player.feedback == right and player.answer_shown == ("tap", "scan")
 
 
 def test_next_is_refused_until_a_practice_step_is_solved(player):
@@ -147,6 +147,79 @@ def test_help_text_for_every_step_kind():
                 assert "{" not in sentence, (lesson.id, index, sentence)
 
 
+def answer_right(player):
+    step = player.step
+    if step.kind == "tap":
+        return player.tap(step.target)
+    if step.kind == "choice":
+        return player.choose([o.correct for o in step.options].index(True))
+    if step.kind == "order":
+        return [player.pick(item) for item in range(len(step.items))][-1]
+    return player.spot(step.answer)
+
+
+@pytest.mark.parametrize("kind", ["tap", "choice", "order", "spot"])
+def test_a_restart_reopens_an_answered_step_with_its_feedback(store, kind):
+    """Answered but not moved on from, then the plug is pulled: the same step comes back,
+    answered, its feedback shown, Next open (not the next, unseen step)."""
+    # (Not a last step: answering that finishes the lesson.)
+    lesson, index = next((lesson, i) for lesson in LIBRARY.lessons.values()
+                         for i, s in enumerate(lesson.steps[:-1]) if s.kind == kind)
+    learner = store.new_guest()
+    player = LessonPlayer.begin(store, lesson, learner, language="en")
+    for _ in range(index):
+        if player.step.is_practice:
+            answer_right(player)
+        player.next()
+    assert player.index == index
+    said = answer_right(player)
+    again = LessonPlayer.begin(store, lesson, learner, language="en")
+    assert again.index == index
+    assert again.answered and again.solved_here
+    assert again.feedback == said
+    if kind == "choice":
+        assert lesson.steps[index].options[again.chosen].correct
+    if kind == "order":
+        assert again.picked == list(range(len(lesson.steps[index].items)))
+    assert again.next() and again.index == index + 1
+
+
+def test_the_feedback_follows_a_language_switch(player):
+    player._show(step_index("choice"))
+    wrong = next(i for i, o in enumerate(player.step.options) if not o.correct)
+    english = player.choose(wrong)
+    player.language = "vi"
+    try:
+        from kiosk.config import load_settings
+        from kiosk.i18n import set_language
+
+        set_language("vi", load_settings(environ={}).locales_dir)
+        again = player.feedback
+    finally:
+        player.language = "en"  # the lesson's words follow the player's language, too
+        set_language("en", load_settings(environ={}).locales_dir)
+    assert again.kind == "hint" and again.text != english.text and again.text
+    assert player.chosen == wrong and not player.answered  # still free to try again
+    assert player.feedback == english
+
+
+def test_leaving_midway_keeps_the_real_place(player, store):
+    for _ in range(4):
+        if player.step.is_practice:
+            answer_right(player)
+        player.next()
+    answer_right(player) if player.step.is_practice else None
+    place = store.progress(player.learner_id, LESSON.id)
+    player.leave()  # "Lessons" on step 5: the place stays
+    assert store.progress(player.learner_id, LESSON.id) == place
+    for _ in range(4):
+        player.back()  # back to step 1 to re-read, then out
+    assert store.progress(player.learner_id, LESSON.id).step == 0
+    player.leave()
+    back_at = store.progress(player.learner_id, LESSON.id)
+    assert back_at.step == back_at.furthest_step == place.furthest_step
+
+
 @pytest.mark.parametrize("kind", ["explain", "choice", "spot"])
 def test_a_tap_on_the_phone_on_any_step_gets_a_kind_answer(store, kind):
     lesson, index = next((lesson, i) for lesson in LIBRARY.lessons.values()
@@ -159,7 +232,7 @@ def test_a_tap_on_the_phone_on_any_step_gets_a_kind_answer(store, kind):
         assert feedback.kind == "hint" and feedback.text.startswith("Not this one yet.")
         assert feedback.screen is None and not feedback.point_at
     assert store.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 0  # not answers
-    assert player.last_feedback is None
+    assert player.answer_shown is None and player.feedback is None
 
 
 def test_a_tap_step_without_leads_to_keeps_its_screen(player):
@@ -180,3 +253,44 @@ def test_the_order_hint_moves_on_once_the_first_item_is_placed(player):
                           "the code. What comes next?")
     assert player.help_text == later.text  # "I need help" says the same, not the first hint
     assert step.items[0] in later.text
+
+
+def test_taps_that_are_not_answers_leave_the_kept_answer(player, store):
+    """'Not this one yet' on a choice step, 'You have done this step' on a solved tap step: shown,
+    but not answers: nothing saved, and the answer the screen redraws stays the learner's own."""
+    player._show(step_index("choice"))
+    wrong = next(i for i, o in enumerate(player.step.options) if not o.correct)
+    kept = player.choose(wrong)
+    attempts = store.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
+    assert player.tap(None).text.startswith("Not this one yet.")
+    assert player.feedback == kept and player.chosen == wrong
+    player._show(step_index("tap"))
+    said = player.tap(player.step.target)
+    assert player.tap(player.step.target).text.startswith("You have done this step.")
+    assert player.feedback == said
+    assert store.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == attempts + 1
+
+
+def test_a_kept_tap_answer_keeps_the_phone_on_its_next_screen(store):
+    """A tap step with leads_to: the redrawn (or resumed) answer moves the phone on again."""
+    lesson, index = next((lesson, i) for lesson in LIBRARY.lessons.values()
+                         for i, s in enumerate(lesson.steps[:-1])
+                         if s.kind == "tap" and s.leads_to)
+    learner = store.new_guest()
+    player = LessonPlayer.begin(store, lesson, learner, language="en")
+    for _ in range(index):
+        if player.step.is_practice:
+            answer_right(player)
+        player.next()
+    said = player.tap(player.step.target)
+    assert said.screen is not None and said.screen == lesson.steps[index].leads_to
+    assert player.feedback is not None and player.feedback.screen == said.screen
+    again = LessonPlayer.begin(store, lesson, learner, language="en")
+    assert again.index == index and again.feedback == said
+
+
+def test_a_wrong_order_pick_is_redrawn_with_the_hint_for_where_the_learner_is(player):
+    player._show(step_index("order"))
+    assert player.pick(0).right
+    hint = player.pick(3)
+    assert player.feedback == hint and hint.text.startswith("Not that one yet.")

@@ -193,7 +193,9 @@ def check_database(path: Path, reported: Reported, where: str) -> StoreState:
         assert right == list(range(furthest)), (
             f"{where}: {lesson} of {learner} is at step {furthest} but the correct attempts are "
             f"for steps {right}")
-        assert step == furthest, f"{where}: {lesson}: step {step} != furthest {furthest}"
+        # On the furthest step, or on the practice step before it: answered, Next not yet tapped.
+        assert furthest - 1 <= step <= furthest, (
+            f"{where}: {lesson}: step {step}, furthest {furthest}")
         assert all(s <= furthest for s in wrong), f"{where}: {lesson}: wrong answers {wrong}"
         assert (status == "done") == (furthest == count), f"{where}: {lesson}: {status}"
     assert len(sessions) <= 1, f"{where}: {len(sessions)} open sessions"
@@ -265,4 +267,4 @@ def test_committed_steps_survive_sigkill_and_the_app_resumes_them(tmp_path: Path
 
     # Starting the app did not disturb what was kept.
     final = check_database(home / "progress.db", reported, "after the app resumed")
-    assert final.progress[learner, lesson][:2] == (step, step)
+    assert final.progress[learner, lesson][0] == step

@@ -33,16 +33,26 @@ def test_a_learner_moves_through_a_lesson(store):
     store.start_session(learner)
     assert begin(store, learner).step == 0
     assert store.answer(learner, "pay-shop-qr", step=0, correct=False, hinted=True).step == 0
-    assert store.answer(learner, "pay-shop-qr", step=0, correct=True).step == 1
+    # Right: the way on is open, but the place stays on the answered step (its feedback is on
+    # screen), so a restart reopens it rather than the next, unseen step.
+    right = store.answer(learner, "pay-shop-qr", step=0, correct=True, move_on=False)
+    assert (right.step, right.furthest_step) == (0, 1)
+    assert store.go_to_step(learner, "pay-shop-qr", 1).step == 1  # Next
     assert store.go_to_step(learner, "pay-shop-qr", 0).furthest_step == 1
-    # Back on step 0 and answering it again: recorded, and the learner is on step 1 again.
-    assert store.answer(learner, "pay-shop-qr", step=0, correct=True).step == 1
+    # Back on step 0 and answering it again: recorded, and nothing further opens.
+    assert store.answer(learner, "pay-shop-qr", step=0, correct=True,
+                        move_on=False).furthest_step == 1
+    assert store.go_to_step(learner, "pay-shop-qr", 1).step == 1
     # An answer to a step the learner is not on is recorded but moves nothing.
     assert store.answer(learner, "pay-shop-qr", step=0, correct=True).step == 1
     assert store.go_to_step(learner, "pay-shop-qr", 9).step == 1  # never past the furthest
-    for step in (1, 2, 3):
-        progress = store.answer(learner, "pay-shop-qr", step=step, correct=True)
-    assert progress.done and progress.step == 4
+    # An explain step is answered by Next: the place moves with it.
+    moved = store.answer(learner, "pay-shop-qr", step=1, correct=True, move_on=True)
+    assert (moved.step, moved.furthest_step) == (2, 2)
+    store.answer(learner, "pay-shop-qr", step=2, correct=True, move_on=False)
+    store.go_to_step(learner, "pay-shop-qr", 3)
+    progress = store.answer(learner, "pay-shop-qr", step=3, correct=True, move_on=False)
+    assert progress.done and progress.step == 4  # the last step's answer finishes it
     attempts = store.attempts(learner, "pay-shop-qr")
     assert [(a["step"], a["correct"], a["hinted"]) for a in attempts] == [
         (0, 0, 1), (0, 1, 0), (0, 1, 0), (0, 1, 0), (1, 1, 0), (2, 1, 0), (3, 1, 0)]
@@ -51,7 +61,7 @@ def test_a_learner_moves_through_a_lesson(store):
 def test_progress_is_keyed_by_learner(store):
     ana, ben = store.new_guest(), store.new_guest()
     begin(store, ana)
-    store.answer(ana, "pay-shop-qr", step=0, correct=True)
+    store.answer(ana, "pay-shop-qr", step=0, correct=True, move_on=True)
     assert store.all_progress(ben) == {}
     assert store.all_progress(ana)["pay-shop-qr"].step == 1
 
@@ -62,7 +72,7 @@ def test_the_session_survives_a_restart(tmp_path):
     learner = store.new_guest()
     store.start_session(learner)
     begin(store, learner)
-    store.answer(learner, "pay-shop-qr", step=0, correct=True)
+    store.answer(learner, "pay-shop-qr", step=0, correct=True, move_on=True)
     store.close()  # like a power cut after the commit
 
     again = ProgressStore.open(path)
@@ -131,12 +141,13 @@ def test_a_file_from_a_newer_kiosk_is_kept_aside(tmp_path):
 def test_a_full_disk_is_a_clear_error_and_loses_nothing_committed(store):
     learner = store.new_guest()
     begin(store, learner, steps=10_000)
-    store.answer(learner, "pay-shop-qr", step=0, correct=True)
+    store.answer(learner, "pay-shop-qr", step=0, correct=True, move_on=True)
     pages = store.db.execute("PRAGMA page_count").fetchone()[0]
     store.db.execute(f"PRAGMA max_page_count = {pages}")  # the disk is now "full"
     with pytest.raises(StorageError, match="storage is full"):
         for step in range(1, 10_000):
-            store.answer(learner, "pay-shop-qr", step=step, correct=True, hinted=False)
+            store.answer(learner, "pay-shop-qr", step=step, correct=True, hinted=False,
+                         move_on=True)
     reached = store.progress(learner, "pay-shop-qr").step
     assert reached >= 1
     assert len(store.attempts(learner, "pay-shop-qr")) == reached  # attempt and move together

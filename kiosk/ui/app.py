@@ -348,6 +348,7 @@ class KioskApp(App):
             said = _("Your profile and all your progress have been deleted.")
             language = self.language
             self.learner_id = ""
+            self.player = None  # its lesson's rows are gone: no place to keep
             self.leave()
             self.narrator.open(said, language, autoplay=True)
 
@@ -431,6 +432,8 @@ class KioskApp(App):
 
     def leave(self) -> None:
         """The learner is finished: forget the screen so the next person sees nothing of it."""
+        if self.player is not None:
+            self.player.leave()  # a lesson left midway keeps the learner's real place
         if self.learner_id:
             # Nobody is left to help: their request must not keep a volunteer looking for them.
             learner_id = self.learner_id

@@ -15,8 +15,9 @@ Protocol on stdout, one line per event, each flushed:
   answer must survive a kill.
 
 Each learner takes each lesson once and never goes back, which lets the parent check a strict
-invariant: the steps with a correct attempt are exactly ``0 .. furthest_step - 1``. When a learner
-has taken every lesson, the session ends and a new guest starts.
+invariant: the steps with a correct attempt are exactly ``0 .. furthest_step - 1``, and the
+place is the furthest step or (a practice step answered, Next not yet tapped) the one before.
+When a learner has taken every lesson, the session ends and a new guest starts.
 """
 
 from __future__ import annotations
@@ -75,9 +76,13 @@ def main(argv: list[str]) -> int:
         lesson = library.lessons[lesson_id]
         player = LessonPlayer.begin(store, lesson, learner, language="en")
         assert player.progress is not None
-        # The player must open the lesson exactly where the store says the learner is.
-        assert player.index == player.progress.step == player.progress.furthest_step, (
-            player.index, player.progress)
+        # The player must open the lesson exactly where the store says the learner is: on the
+        # furthest step, or on the practice step before it, answered (killed before Next).
+        progress = player.progress
+        assert player.index == progress.step, (player.index, progress)
+        answered_here = progress.step == progress.furthest_step - 1
+        assert progress.step == progress.furthest_step or answered_here, progress
+        assert player.solved_here == answered_here, (player.solved_here, progress)
         say("RESUMED", learner, lesson_id, player.index)
         take_lesson(player, rng)
 
@@ -96,6 +101,8 @@ def take_lesson(player: LessonPlayer, rng: random.Random) -> None:
             assert progress.step == index, (index, progress)
         say("COMMITTED", learner, lesson_id, index, int(correct))
 
+    if player.solved_here and not player.next():  # reopened answered: on with Next
+        return
     while True:
         index = player.index
         step = player.step

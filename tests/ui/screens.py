@@ -88,3 +88,30 @@ def _open_popup(app: Any, which: str) -> Any:
         else:
             app._ask_still_there()
     return next(w for w in Window.children if isinstance(w, ModalView))
+
+
+def without_sound(app: Any, folder: Any) -> None:
+    """The kiosk with no sound at all (no clips, nothing to synthesise with), as on a kiosk
+    whose audio is broken: "Listen again" becomes "No sound". Call screen.refresh() after."""
+    from kiosk.speech.player import SpeechResolver
+
+    app.narrator.resolver.close()
+    app.narrator.resolver = SpeechResolver(prebuilt=folder / "none", device=folder / "none2",
+                                           synthesiser=None)
+
+
+def answer_rightly(app: Any) -> None:
+    """Answer the step on screen rightly and draw it: its praise, the chosen option, the items
+    numbered, a fake message's signs. (The audits draw the answered state; the UI tests tap.)"""
+    player = app.player
+    step = player.step
+    if step.kind == "tap":
+        player.tap(step.target)
+    elif step.kind == "choice":
+        player.choose([option.correct for option in step.options].index(True))
+    elif step.kind == "order":
+        for item in range(len(step.items)):
+            player.pick(item)
+    elif step.kind == "spot":
+        player.spot(step.answer)
+    app.screen("step")._draw_answer()

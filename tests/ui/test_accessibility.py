@@ -24,7 +24,14 @@ from kiosk.config import load_settings
 from kiosk.i18n import LANGUAGES
 from kiosk.lessons import load_library
 from tests.ui.driver import scroll_views, visible, walk
-from tests.ui.screens import POPUPS, PROFILE_SCREENS, VOLUNTEER_SCREENS, open_screen
+from tests.ui.screens import (
+    POPUPS,
+    PROFILE_SCREENS,
+    VOLUNTEER_SCREENS,
+    answer_rightly,
+    open_screen,
+    without_sound,
+)
 
 pytestmark = pytest.mark.ui
 
@@ -136,7 +143,7 @@ def audit(screen_widget, px_per_mm: float, min_contrast: float = 4.5) -> list[st
 
 
 @pytest.mark.parametrize(("theme", "language", "screen", "subject", "index"), SCREENS)
-def test_contrast_and_touch_targets(kiosk, theme, language, screen, subject, index):
+def test_contrast_and_touch_targets(kiosk, tmp_path, theme, language, screen, subject, index):
     app = kiosk.app
     app.set_language(language)
     text_size, high_contrast = THEMES[theme]
@@ -146,14 +153,22 @@ def test_contrast_and_touch_targets(kiosk, theme, language, screen, subject, ind
     where = f"{theme} {language} {screen} {subject} {index + 1 if screen == 'step' else ''}"
     least = MIN_CONTRAST[theme]
     assert audit(shown, app.theme.px_per_mm, least) == [], where.strip()
-    if screen == "step" and app.player.step.kind == "spot":
-        # After the answer the tell-tale signs are shown, numbered on the phone: audit that too.
-        step_screen = app.root.current_screen
-        right = next(b for b in step_screen.ids.answers.children
-                     if getattr(b, "spot_answer", "") == app.player.step.answer)
-        step_screen._spot(right)
+    if screen != "step":
+        return
+    # The states the step reaches at run time, on the same app: answered, with its feedback
+    # (the chosen option marked, the items numbered, a fake's signs on the phone) ...
+    step_screen = app.root.current_screen
+    if app.player.step.is_practice:
+        answer_rightly(app)
         kiosk.frames(8)
-        assert audit(step_screen, app.theme.px_per_mm, least) == [], f"{where} (signs shown)"
+        assert audit(step_screen, app.theme.px_per_mm, least) == [], f"{where} (answered)"
+    # ... and with no sound, "No sound" in the bar (the same bar on every step: once a lesson).
+    if index == 0:
+        without_sound(app, tmp_path)
+        step_screen.refresh()
+        kiosk.wait_until(lambda: app.narrator.state == "none")
+        kiosk.frames(8)
+        assert audit(step_screen, app.theme.px_per_mm, least) == [], f"{where} (no sound)"
 
 
 def test_the_audit_catches_low_contrast_and_small_targets(kiosk):

@@ -14,7 +14,14 @@ from kiosk.config import load_settings
 from kiosk.i18n import LANGUAGES
 from kiosk.lessons import load_library
 from tests.ui.driver import scroll_views, visible, walk
-from tests.ui.screens import POPUPS, PROFILE_SCREENS, VOLUNTEER_SCREENS, open_screen
+from tests.ui.screens import (
+    POPUPS,
+    PROFILE_SCREENS,
+    VOLUNTEER_SCREENS,
+    answer_rightly,
+    open_screen,
+    without_sound,
+)
 
 pytestmark = pytest.mark.ui
 
@@ -24,8 +31,17 @@ _library = load_library(_settings.lessons_dir, _settings.images_dir)
 _languages = os.environ.get("KIOSK_TEST_LANGUAGES", ",".join(LANGUAGES)).split(",")
 # The standard text size, and the largest the "Aa" control offers (where space is tightest).
 SIZES = ("standard", "largest")
-STEPS = [(size, language, lesson.id, n) for size in SIZES for language in _languages
-         for lesson in _library.lessons.values() for n in range(lesson.step_count)]
+# One app per (size, language, lesson) draws each of the lesson's steps in turn: building an
+# app costs more than drawing a step, and every step is drawn in several states.
+# Found by drawing the answered state (issue 15), in the practice phone's code, not the step
+# screen's: strict, so that it fails the run as soon as the phone is fixed and this can go.
+KNOWN = {("largest", "id", "tricks-in-the-news"):
+         "answered, the sign badges make the phone's elements taller than the phone, pushing "
+         "its app bar off screen (kiosk/ui/widgets/phone.*)"}
+LESSONS = [pytest.param(*key, marks=pytest.mark.xfail(strict=True, reason=KNOWN[key]))
+           if key in KNOWN else key
+           for key in [(size, language, lesson.id) for size in SIZES for language in _languages
+                       for lesson in _library.lessons.values()]]
 
 
 def general_overflows(screen) -> list[str]:
@@ -63,30 +79,65 @@ def overflows(screen) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize(("size", "language", "lesson_id", "index"), STEPS)
-def test_step_fits_the_screen(kiosk, size, language, lesson_id, index):
+def longest_feedback(app) -> str:
+    """The longest words this step's feedback box can show (a hint, an option's answer, the
+    help text)."""
+    player = app.player
+    step = player.step
+    feedback = [player.help_text]
+    feedback += [player.text(o.feedback) for o in step.options]
+    if step.hint:
+        feedback.append(player.text(step.hint))
+    return max(feedback, key=len)
+
+
+@pytest.mark.parametrize(("size", "language", "lesson_id"), LESSONS)
+def test_every_step_fits_the_screen(kiosk, tmp_path, size, language, lesson_id):
+    """Every step, in every state it can be in at run time: as it opens, with its longest
+    feedback, with no sound (the bar's longest words in most languages) and that feedback, and
+    answered (praise, the chosen option, numbered items, a fake's signs)."""
     app = kiosk.app
     app.set_language(language)
     app.set_display(text_size=size)
     app.start_learning()
     app.open_lesson(lesson_id)
-    app.player._show(index)
     screen = app.root.get_screen("step")
-    screen.refresh()
-    kiosk.frames(12)
-    assert overflows(screen) == [], f"{size} {language} {lesson_id} step {index + 1}"
-    # With the longest feedback this step can give on show, it still fits.
-    step = app.player.step
-    feedback = [app.player.help_text]
-    feedback += [app.player.text(o.feedback) for o in step.options]
-    if step.hint:
-        feedback.append(app.player.text(step.hint))
-    screen.feedback_kind = "hint"
-    screen.feedback_text = max(feedback, key=len)
-    screen._fit_trigger()
-    kiosk.frames(12)  # the text may be scaled down over a few frames
-    assert overflows(screen) == [], (f"{size} {language} {lesson_id} step {index + 1} "
-                                     "with feedback")
+    problems: list[str] = []
+
+    def check(where: str) -> None:
+        screen._fit_trigger()
+        kiosk.frames(2)
+        for _ in range(24):  # the text may be scaled down over a few frames
+            if not screen._fit_trigger.is_triggered:
+                break
+            kiosk.frames(1)
+        kiosk.frames(1)
+        problems.extend(f"{where}: {problem}" for problem in overflows(screen))
+
+    def longest_feedback_shown() -> None:
+        screen.feedback_kind = "hint"
+        screen.feedback_text = longest_feedback(app)
+
+    steps = range(app.library.lessons[lesson_id].step_count)
+    for index in steps:  # with sound (or while looking for it): "Listen again"
+        where = f"{size} {language} {lesson_id} step {index + 1}"
+        app.player._show(index)
+        screen.refresh()
+        check(f"{where} as it opens")
+        longest_feedback_shown()
+        check(f"{where} with its longest feedback")
+    without_sound(app, tmp_path)
+    for index in steps:  # "No sound"
+        where = f"{size} {language} {lesson_id} step {index + 1} with no sound"
+        app.player._show(index)
+        screen.refresh()
+        kiosk.wait_until(lambda: app.narrator.state == "none")
+        longest_feedback_shown()
+        check(f"{where} and its longest feedback")
+        if app.player.step.is_practice:
+            answer_rightly(app)
+            check(f"{where}, answered")
+    assert problems == []
 
 
 OTHER_SCREENS = [

@@ -126,6 +126,23 @@ def test_delete_my_profile_removes_everything(kiosk):
         assert count == 0, table
 
 
+def test_delete_my_profile_after_stepping_back_in_a_lesson(kiosk):
+    """Leaving puts a learner who stepped back at their real place; after "Delete my profile"
+    there is no place to keep, and leaving must not look for one."""
+    make_profile(kiosk, "Key", "9090")
+    learner = kiosk.app.learner_id
+    kiosk.tap("Mobile payment")
+    kiosk.tap("Pay a shop with a QR code")
+    kiosk.tap("Next")
+    kiosk.tap("Back")
+    kiosk.tap("Back")
+    kiosk.tap("Back to topics")
+    kiosk.tap("Delete my profile")
+    kiosk.tap("Yes, delete everything")
+    assert kiosk.screen_name == "welcome"
+    assert kiosk.app.profiles.get(learner) is None
+
+
 def test_guest_has_no_delete_button(kiosk):
     kiosk.start_as_guest()
     assert not kiosk.shows("Delete my profile")

@@ -33,6 +33,28 @@ def test_a_restart_returns_the_learner_to_the_same_step(make_kiosk, tmp_path):
     assert again.app.learner_id == learner
 
 
+def test_a_restart_reopens_an_answered_step_with_its_feedback(make_kiosk, tmp_path):
+    """Answered, not yet moved on from, and the plug is pulled: the same step comes back with
+    its feedback and Next open, not the next step the learner has never seen."""
+    settings = load_settings(environ={"KIOSK_HOME": str(tmp_path / "home"), "KIOSK_LANGUAGE": "en"})
+    kiosk = make_kiosk(settings)
+    kiosk.start_as_guest()
+    kiosk.tap("Mobile payment")
+    kiosk.tap("Pay a shop with a QR code")
+    kiosk.tap("Next")
+    kiosk.tap(kiosk.screen.ids.phone.elements["scan"])
+    assert kiosk.shows("Well done. The camera is now open.")
+    kiosk.app.store.close()  # the plug is pulled before Next
+
+    again = make_kiosk(settings)
+    assert again.screen_name == "step"
+    assert again.shows("Step 2 of 9")
+    assert again.shows("Well done. The camera is now open.")
+    assert not again.find("Next").disabled
+    again.tap("Next")
+    assert again.shows("Step 3 of 9")
+
+
 def test_after_i_have_finished_a_restart_shows_the_welcome_screen(make_kiosk, tmp_path):
     settings = load_settings(environ={"KIOSK_HOME": str(tmp_path / "home"), "KIOSK_LANGUAGE": "en"})
     kiosk = make_kiosk(settings)

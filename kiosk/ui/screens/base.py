@@ -51,8 +51,9 @@ class TextFitter:
     def reset(self) -> None:
         self.fits = 0.0  # the largest scale seen to fit
         self.overflows = 1.01  # the smallest scale seen to overflow
-        # New words are laid out on the next frame: until then the column shows the old ones.
-        self._stale_frames = 1
+        # New words are drawn on the next frame and laid out by their new size on the one after:
+        # until then the column measures the old ones (and would shrink words that fit).
+        self._stale_frames = 2
 
     @staticmethod
     def needed(column: Widget) -> float:
@@ -76,8 +77,12 @@ class TextFitter:
             guess = scale * column.height / needed - 0.02
             if self.fits > 0:
                 guess = max(guess, (self.fits + scale) / 2)
-            return round(max(least, min(guess, scale - 0.01)), 3)
+            return self._try(round(max(least, min(guess, scale - 0.01)), 3))
         self.fits = max(self.fits, scale)
         if scale >= 1.0 or self.overflows - scale <= 0.02:
             return None
-        return round(min(1.0, (scale + self.overflows) / 2), 3)
+        return self._try(round(min(1.0, (scale + self.overflows) / 2), 3))
+
+    def _try(self, scale: float) -> float:
+        self._stale_frames = 1  # the words at the new size are laid out on the next frame
+        return scale

@@ -15,6 +15,7 @@ from kiosk.speech.narration import feedback_narration, player_narration
 from kiosk.ui.screens.base import KioskScreen, TextFitter, load_kv
 from kiosk.ui.theme import TEXT_SCALES
 from kiosk.ui.widgets.common import BigButton, Body, even_rows, stop_even_rows
+from kiosk.ui.widgets.fit_bar import FitBar  # noqa: F401  (registers it for step.kv)
 from kiosk.ui.widgets.phone import PhoneView  # noqa: F401  (registers it for step.kv)
 
 load_kv(__file__)
@@ -28,6 +29,11 @@ class StepScreen(KioskScreen):
     can_go_next = BooleanProperty(False)
     can_go_back = BooleanProperty(False)
     next_label = StringProperty("")
+    # The lesson title's font size when it is fitted to one line (0: the theme's own size).
+    title_size = NumericProperty(0)
+    # A title may come down to this size to stay on one line (then it wraps): the smallest
+    # print anywhere on the kiosk (the practice phone's small print; the audits' minimum).
+    MIN_TITLE_MM = 3.4
     # Shrinks the step's text a little when a long step (in a long language) would not fit:
     # learners cannot scroll, and clipped words are worse than slightly smaller ones.
     text_scale = NumericProperty(1.0)
@@ -41,6 +47,12 @@ class StepScreen(KioskScreen):
         # drawing its new words, and a learner waits for every step change.
         self._word_pool: list[Body] = []
         self._answer_pool: list[BigButton] = []
+        self._title_trigger = Clock.create_trigger(self._fit_title)
+        self.bind(lesson_title=self._title_trigger)
+        self.ids.lesson_title.bind(width=self._title_trigger)
+        # The column's room changes when the header or the bar settles (a title fitted, a bar
+        # label wrapped): fit the words again to the room there is now.
+        self.ids.left.bind(height=self._room_changed)
 
     def _pooled(self, pool: list, index: int, make: type) -> object:  # type: ignore[type-arg]
         while len(pool) <= index:
@@ -95,9 +107,13 @@ class StepScreen(KioskScreen):
         self.ids.picture.source = (str(app.settings.images_dir / step.picture)
                                    if step.picture else "")
         self._build_answers()
+        # The answer already given on this step (before a language or text size change, or
+        # before a restart) is drawn again: its feedback, the highlight, the signs.
+        self._draw_answer()
         self._update_buttons()
         self._fit_trigger()
         app.narrator.open(player_narration(player), player.text_language)
+        self._title_trigger()  # the text size may have changed under the same title
         Clock.schedule_once(self._prepare_next, 0)  # next frame: this step is on screen by then
 
     def _prepare_next(self, *_: object) -> None:
@@ -108,6 +124,30 @@ class StepScreen(KioskScreen):
         following = player.lesson.steps[player.index + 1]
         self.ids.phone.prepare(following.screen, player.text, self.app.settings.images_dir,
                                self.app.language)
+
+    def _fit_title(self, *_: object) -> None:
+        """The lesson title on one line when it can be: a long title in a long language comes
+        down a little (at most to MIN_TITLE_MM), so the header keeps its height and the step's
+        own words keep their room. Below that it wraps; it is never cut."""
+        from kivy.core.text import Label as CoreLabel
+
+        label = self.ids.lesson_title
+        full = self.app.theme.font_detail
+        if not self.lesson_title or label.width <= 1:
+            return
+        measure = CoreLabel(font_size=full, font_name=label.font_name, bold=label.bold)
+        width = measure.get_extents(self.lesson_title)[0]
+        room = label.width - 2
+        least = min(full, self.MIN_TITLE_MM * self.app.theme.px_per_mm)
+        self.title_size = 0 if width <= room else max(least, int(full * room / width))
+
+    def on_title_size(self, *_: object) -> None:
+        # The header's height changed: what fitted (or overflowed) below it says nothing now.
+        self._room_changed()
+
+    def _room_changed(self, *_: object) -> None:
+        self._fitter.reset()
+        self._fit_trigger()
 
     def _scaled_widgets(self) -> list[object]:
         return [*self.ids.words.children, *self.ids.answers.children]
@@ -155,55 +195,80 @@ class StepScreen(KioskScreen):
             even_rows(list(reversed(answers.children)), answers.cols)
 
     def _choose(self, button: BigButton) -> None:
-        if self.player.solved_here:
-            return
-        for other in self.ids.answers.children:
-            other.style = "secondary"
         feedback = self.player.choose(button.option_index)
-        if feedback is None:
-            return
-        if feedback.right:
-            button.style = "primary"
-        self._show(feedback)
+        if feedback is not None:
+            self._draw_answer()
+            self._say(feedback)
 
     def _pick(self, button: BigButton) -> None:
         feedback = self.player.pick(button.item_index)
-        if feedback is None:
-            return
-        if feedback.right:
-            number = len(self.player.picked)
-            button.text = f"{number}.  {button.text}"
-            button.style = "primary"
-            button.disabled = False
-        self._show(feedback)
+        if feedback is not None:
+            self._draw_answer()
+            self._say(feedback)
 
     def _spot(self, button: BigButton) -> None:
         feedback = self.player.spot(button.spot_answer)
-        self._show(feedback)
-        if feedback.right:
-            answers = self.ids.answers
+        self._draw_answer()
+        self._say(feedback)
+
+    def on_phone_tap(self, element_id: str | None) -> None:
+        player = self.player
+        # Only a tap step's taps before it is solved are answers: the player keeps them (and the
+        # screen redraws them after a language or size change). Any other tap gets a passing
+        # word ("Not this one yet...", "You have done this step...") that is shown and read,
+        # but leaves the kept answer, the highlight and the phone's screen as they were.
+        counted = player.step.kind == "tap" and not player.solved_here
+        feedback = player.tap(element_id)  # every tap on the phone gets an answer
+        if counted:
+            self._draw_answer()
+        else:
+            self.feedback_kind = feedback.kind
+            self.feedback_text = feedback.text
+            self._update_buttons()
+            self._fit_trigger()
+        self._say(feedback)
+
+    def _say(self, feedback: Feedback) -> None:
+        """Read feedback aloud at once, over the step's narration: a learner who cannot read
+        hears it too. Only when the learner has just answered: a redraw (a language or text size
+        change, a resumed step) shows the kept answer again without reading it again."""
+        self.app.narrator.say(feedback_narration(self.player, feedback), self.player.language)
+
+    def _draw_answer(self) -> None:
+        """Draw the player's answered state: the feedback in the language now on, the chosen
+        option, the items placed so far, a fake message's signs. All of it comes from the
+        player, so a redraw (language, text size, a restart) shows the same thing again."""
+        player = self.player
+        step = player.step
+        feedback = player.feedback
+        self.feedback_kind = feedback.kind if feedback else ""
+        self.feedback_text = feedback.text if feedback else ""
+        if feedback is not None and feedback.screen is not None:
+            # A right tap moved the phone on, as a real one would (the lesson's leads_to); a
+            # redraw (language, size, a resumed step) shows that screen again, not the first.
+            self.ids.phone.show(feedback.screen, player.text, self.app.settings.images_dir,
+                                self.app.language)
+        self.ids.phone.highlight = feedback.point_at if feedback else ""
+        answers = self.ids.answers
+        if step.kind == "choice":
+            for button in answers.children:
+                right = player.solved_here and button.option_index == player.chosen
+                button.style = "primary" if right else "secondary"
+        elif step.kind == "order":
+            for button in answers.children:
+                item = button.item_index
+                text = player.text(step.items[item])
+                if item in player.picked:
+                    text = f"{player.picked.index(item) + 1}.  {text}"
+                button.text = text
+                button.style = "primary" if item in player.picked else "secondary"
+        elif step.kind == "spot" and player.solved_here and feedback is not None:
             answers.clear_widgets()
             answers.cols = 1
             for number, sign in enumerate(feedback.signs, 1):
-                answers.add_widget(Body(text=f"{number}.  {self.player.text(sign.text)}",
+                answers.add_widget(Body(text=f"{number}.  {player.text(sign.text)}",
                                         font_size=self.app.theme.font_body * self.text_scale))
-            self._fit_trigger()
             self.ids.phone.mark_signs([sign.element for sign in feedback.signs])
-
-    def on_phone_tap(self, element_id: str | None) -> None:
-        feedback = self.player.tap(element_id)  # every tap on the phone gets an answer
-        if feedback.screen is not None:
-            # The right tap moves the phone on, as a real one would (the lesson's leads_to).
-            self.ids.phone.show(feedback.screen, self.player.text,
-                                self.app.settings.images_dir, self.app.language)
-        self._show(feedback)
-
-    def _show(self, feedback: Feedback) -> None:
-        self.feedback_kind = feedback.kind
-        self.feedback_text = feedback.text
-        self.ids.phone.highlight = feedback.point_at
-        # Read at once, over the step's narration: a learner who cannot read hears it too.
-        self.app.narrator.say(feedback_narration(self.player, feedback), self.player.language)
         self._update_buttons()
         self._fit_trigger()
 
@@ -223,10 +288,16 @@ class StepScreen(KioskScreen):
 
     def go_back(self) -> None:
         if self.player.index == 0:
-            self.app.go("lessons")
+            self.go_lessons()
             return
         self.player.back()
         self.refresh()
+
+    def go_lessons(self) -> None:
+        """"All lessons": out of the lesson midway, to its topic's list; the place is kept."""
+        self.player.leave()
+        self.app.alert = self.player.storage_problem
+        self.app.go("lessons")
 
     def need_help(self) -> None:
         """"I need help": a calm answer, a hint if this step has one, a volunteer if asked."""
@@ -243,9 +314,6 @@ class StepScreen(KioskScreen):
                                    autoplay=False)
 
     def show_help(self) -> None:
-        self.feedback_kind = "hint"
-        self.feedback_text = self.player.help_text
+        self.player.ask_help()
+        self._draw_answer()
         self.app.narrator.say(self.player.help_text, self.player.language)
-        self._fit_trigger()
-        if self.player.step.kind == "tap":
-            self.ids.phone.highlight = self.player.step.target
