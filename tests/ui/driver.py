@@ -80,7 +80,7 @@ class Driver:
     def open_lesson(self, topic: str = "Mobile payment",
                     lesson: str = "Pay a shop with a QR code", steps: int = 0) -> None:
         """From the welcome screen into a lesson by touch, then ``steps`` steps on (practice
-        taps answered on the phone, explain steps with Next)."""
+        taps answered on the phone, choices with their right answer, explain steps with Next)."""
         self.start_as_guest()
         self.tap(topic)
         self.tap(lesson)
@@ -89,6 +89,9 @@ class Driver:
             step = player.step
             if step.kind == "tap":
                 self.tap(self.screen.ids.phone.elements[step.target])
+            elif step.kind == "choice":
+                right = next(option for option in step.options if option.correct)
+                self.tap(player.text(right.text))
             self.tap(self.screen.next_label)
 
     # --- looking -----------------------------------------------------------------------------

@@ -185,7 +185,8 @@ def test_a_choice_answer_survives_a_language_and_a_text_size_change(kiosk):
 def test_spot_signs_and_a_tap_hint_survive_a_language_change(kiosk):
     app = kiosk.app
     lesson, index = next((lesson, i) for lesson in app.library.lessons.values()
-                         for i, s in enumerate(lesson.steps) if s.kind == "spot" and s.signs)
+                         for i, s in enumerate(lesson.steps) if s.kind == "spot" and s.signs
+                         and lesson.order <= 3)  # on the topic's first page
     topic = app.library.topic(lesson.topic)
     kiosk.open_lesson(topic=topic.title, lesson=lesson.title)
     walk(kiosk, index)
