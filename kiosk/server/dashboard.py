@@ -30,10 +30,11 @@ from kiosk.server.config import ServerConfig
 from kiosk.server.passwords import verify_password
 from kiosk.server.ratelimit import RateLimiter
 from kiosk.server.releases import make_releases
-from kiosk.server.reports import Report, build_report, choices, period_label
+from kiosk.server.reports import Report, Table, build_report, choices
 from kiosk.server.storage import Store
 from kiosk.server.suppression import MARGIN, SUPPRESSED, THRESHOLD
 from kiosk.server.svg import bar_chart
+from kiosk.server.words import LANG_COOKIE, N_, SWITCH_NAMES, Words, choose
 
 HERE = Path(__file__).parent
 SECURITY_HEADERS = {
@@ -43,7 +44,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
-QUERY_PARAMETERS = {"period", "lesson"}
+QUERY_PARAMETERS = {"period", "lesson", "lang"}
 # A spreadsheet may run a cell starting with one of these (after any spaces) as a formula: such
 # cells get a leading apostrophe, which spreadsheets show as text and do not run.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -66,6 +67,11 @@ def csv_safe(cell: str) -> str:
     return "'" + cell if cell.lstrip(" ").startswith(FORMULA_STARTS) else cell
 
 
+def display(table: Table, row: list[str], words: Words) -> list[str]:
+    """A table row as the page shows it: counts grouped the way the manager's language does."""
+    return [words.number(c) if i >= table.numeric_from else c for i, c in enumerate(row)]
+
+
 def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
                     clock: Callable[[], float] = time.time) -> APIRouter:
     router = APIRouter(include_in_schema=False)
@@ -80,13 +86,30 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
             return None  # a removed manager's cookie stops working at once
         return session
 
+    def words_of(request: Request) -> Words:
+        """The manager's language: ``?lang=`` (remembered in a cookie), else the cookie, else
+        Taiwan Chinese."""
+        return Words.of(choose(request.query_params.get("lang")
+                               or request.cookies.get(LANG_COOKIE)))
+
     def page(request: Request, name: str, context: dict[str, object],
              status: int = 200) -> HTMLResponse:
-        response = templates.TemplateResponse(request, name, context, status_code=status)
+        words = words_of(request)
+        others = {k: v for k, v in request.query_params.items() if k != "lang"}
+        switch = [(SWITCH_NAMES[code], code,
+                   request.url.path + "?" + urlencode({**others, "lang": code}))
+                  for code in SWITCH_NAMES if code != words.language]
+        response = templates.TemplateResponse(request, name, {
+            **context, "_": words.gettext, "words": words, "switch": switch},
+            status_code=status)
         response.headers.update(SECURITY_HEADERS)
+        if request.query_params.get("lang") == words.language:
+            response.set_cookie(LANG_COOKIE, words.language, max_age=365 * 86400,
+                                samesite="strict", secure=config.secure_cookies)
         return response
 
     def login_page(request: Request, error: str = "", status: int = 200) -> HTMLResponse:
+        error = words_of(request).gettext(error) if error else error
         token = new_csrf_token()
         response = page(request, "login.html", {"csrf": token, "error": error}, status)
         response.set_cookie(CSRF_COOKIE, token, max_age=3600, **cookie_flags)  # type: ignore[arg-type]
@@ -108,14 +131,14 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
     async def login(request: Request, email: str = Form(""), password: str = Form(""),
                     csrf: str = Form("")) -> Response:
         if not same_token(csrf, request.cookies.get(CSRF_COOKIE)):
-            return login_page(request, "The form had expired. Please try again.", 403)
+            return login_page(request, N_("The form had expired. Please try again."), 403)
         client = request.client.host if request.client else "?"
         if login_limiter.check(client, now=clock()):
-            return login_page(request, "Too many attempts. Wait a minute and try again.", 429)
+            return login_page(request, N_("Too many attempts. Wait a minute and try again."), 429)
         stored = store.manager_password_hash(email)
         ok = await run_in_threadpool(verify_password, password, stored or _DUMMY_HASH)
         if not (ok and stored):
-            return login_page(request, "Wrong e-mail address or password.", 401)
+            return login_page(request, N_("Wrong e-mail address or password."), 401)
         response = RedirectResponse("/dashboard", status_code=303)
         response.set_cookie(SESSION_COOKIE, sessions.issue(email.strip().lower()),
                             max_age=12 * 3600, **cookie_flags)  # type: ignore[arg-type]
@@ -146,8 +169,9 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
         if period is not None and period not in periods:
             raise BadQuery("'period' must be a released month or quarter: "
                            + (", ".join(periods) or "none yet") + ".")
+        words = words_of(request)
         report = build_report(store, catalogue, period, None, today=today,
-                              quiet_days=config.quiet_days)
+                              quiet_days=config.quiet_days, words=words)
         lesson = q.get("lesson") or None
         if lesson is not None:
             if lesson not in {x for x, _ in report.lesson_choices}:
@@ -155,7 +179,7 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
                                + (", ".join(x for x, _ in report.lesson_choices) or "none")
                                + ".")
             report = build_report(store, catalogue, period, lesson, today=today,
-                                  quiet_days=config.quiet_days)
+                                  quiet_days=config.quiet_days, words=words)
         return report
 
     def bad_query(problem: BadQuery) -> Response:
@@ -171,19 +195,25 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
             report = report_for(request)
         except BadQuery as problem:
             return bad_query(problem)
-        trend = bar_chart("Learners who started and finished, month by month",
-                          [r[0] for r in report.trend.rows],
-                          [("Started", "started", [r[1] for r in report.trend.rows]),
-                           ("Finished", "finished", [r[2] for r in report.trend.rows])])
-        funnel = bar_chart(report.funnel.title, [f"Step {r[0]}" for r in report.funnel.rows],
-                           [("Reached", "reached", [r[1] for r in report.funnel.rows])])
+        words = words_of(request)
+        _ = words.gettext
+        shown = [display(report.trend, row, words) for row in report.trend.rows]
+        trend = bar_chart(_("Learners who started and finished, month by month"),
+                          [r[0] for r in shown],
+                          [(_("Started"), "started", [r[1] for r in shown]),
+                           (_("Finished"), "finished", [r[2] for r in shown])])
+        steps = [display(report.funnel, row, words) for row in report.funnel.rows]
+        funnel = bar_chart(report.funnel.title,
+                           [_("Step {number}").format(number=r[0]) for r in steps],
+                           [(_("Reached"), "reached", [r[1] for r in steps])])
         query = urlencode({"period": report.period or "",
                            **({"lesson": report.funnel_lesson} if report.funnel_lesson else {})})
         return page(request, "dashboard.html", {
             "report": report, "session": session,
             "trend_chart": trend if report.trend.rows else "",
             "funnel_chart": funnel if report.funnel.rows else "",
-            "query": query, "period_label": period_label, "suppressed": SUPPRESSED,
+            "display": lambda table, row: display(table, row, words),
+            "query": query, "suppressed": SUPPRESSED,
             "threshold": THRESHOLD, "margin": MARGIN,
             "delay_days": config.release_delay_days})
 

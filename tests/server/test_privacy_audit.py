@@ -190,7 +190,8 @@ def _figures(period: str, table: str, rows: list[list[str]], lesson: str | None,
         return {}
     header, out = rows[0], {}
     for row in rows[1:]:
-        row = [c[1:] if c.startswith("'") else c for c in row]  # CSV neutralisation
+        # CSV neutralisation; the page groups thousands ("1,234") the way its language does
+        row = [(c[1:] if c.startswith("'") else c).replace(",", "") for c in row]
         if table == "funnel":
             out[(period, "funnel", f"{lesson}:{row[0]}", "reached")] = row[1]
         elif table in ("total", "topics", "languages", "centres", "trend"):
@@ -203,8 +204,18 @@ def _figures(period: str, table: str, rows: list[list[str]], lesson: str | None,
     return out
 
 
+def _counts(tables: dict[str, list[list[str]]]) -> dict[str, list[list[str]]]:
+    """Each table's counts, rates and "–" cells, in place, whatever language labels them."""
+    return {name: [[c.replace(",", "") for c in row if re.fullmatch(r"[\d,]+%?|–", c)]
+                   for row in rows[1:]] for name, rows in tables.items() if name != "quiet"}
+
+
 def collect(client: httpx.Client, titles: dict[str, str]) -> tuple[list[str], dict[Figure, str]]:
-    """Every figure on every page and in every CSV, each source checked against the others."""
+    """Every figure on every page and in every CSV, each source checked against the others.
+
+    The figures are keyed by the English labels; the same page and CSVs in Taiwan Chinese (the
+    default) must show exactly the same cells in the same places."""
+    client.cookies.set("lang", "en")
     first = client.get("/dashboard")
     assert first.status_code == 200, first.text
     periods = re.findall(r'<option value="(\d{4}-(?:Q\d|\d\d))"', first.text)
@@ -226,14 +237,25 @@ def collect(client: httpx.Client, titles: dict[str, str]) -> tuple[list[str], di
             charted = re.findall(r'<text class="value"[^>]*>([^<]*)</text>', page.text)
             tabled = {c for rows in _tables_in(page.text).values() for r in rows for c in r}
             assert charted and set(map(html.unescape, charted)) <= tabled, params
+            chinese = client.get("/dashboard", params={**params, "lang": "zh_Hant_TW"})
+            client.cookies.set("lang", "en")
+            assert '<html lang="zh-Hant-TW">' in chinese.text, params
+            assert _counts(_tables_in(chinese.text)) == _counts(_tables_in(page.text)), params
             for table, rows in _tables_in(page.text).items():
                 if table != "quiet":
                     add(_figures(period, table, rows, lesson, titles), f"page {params}")
-                response = client.get(f"/dashboard/{table}.csv", params=params)
-                assert response.status_code == 200
-                csv_rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
-                if table != "quiet":
-                    add(_figures(period, table, csv_rows, lesson, titles), f"csv {params}")
+                for lang in ("zh_Hant_TW", "en"):
+                    response = client.get(f"/dashboard/{table}.csv",
+                                          params={**params, "lang": lang})
+                    assert response.status_code == 200
+                    csv_rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
+                    if table == "quiet":
+                        continue
+                    if lang == "en":
+                        add(_figures(period, table, csv_rows, lesson, titles), f"csv {params}")
+                    else:
+                        assert (_counts({table: csv_rows})
+                                == _counts({table: [[""], *rows[1:]]})), (table, params)
     return periods, seen
 
 

@@ -16,6 +16,7 @@ from kiosk.server.storage import Store
 from kiosk.server.storage import releases as saved
 from kiosk.server.suppression import SUPPRESSED, Problem, audit, protect, required_interval
 from kiosk.server.svg import bar_chart
+from kiosk.server.words import Words
 from tests.server.test_storage import NOW, enrolled, make_batch
 
 
@@ -84,15 +85,22 @@ def test_a_release_shows_only_its_cells_and_every_lesson_under_its_topic(store: 
     made = make_releases(store, catalogue, today=dt.date(2025, 11, 30), delay_days=3)
     assert made == ["2025-10"]  # its quarter waits for December
     report = build_report(store, catalogue, "2025-10", None, today=dt.date(2025, 11, 30),
-                          quiet_days=7)
+                          quiet_days=7, words=Words.of("en"))
     topics = {r[0]: r[1:] for r in report.topics.rows}
-    assert topics["Telehealth"] == ["6", "6"]  # video-visit: no flag needed, no "Other"
-    assert topics["Other"] == ["0", "0"]  # listed whatever the figures, and nothing in it
+    assert topics["Telehealth"] == ["6", "6", "100%"]  # video-visit: no flag, no "Other"
+    assert topics["Other"] == ["0", "0", "–"]  # listed whatever the figures; no rate of 0/0
     lessons = {r[1]: r[2:] for r in report.lessons.rows}
-    assert lessons["Receive money and check that it arrived"] == ["5", "5"]
-    assert report.total.rows == [["All", "30", "25"]]
+    assert lessons["Receive money and check that it arrived"] == ["5", "5", "100%"]
+    assert report.total.rows == [["All", "30", "25", "83%"]]
     assert report.funnel_lesson == "pay-shop-qr" and report.funnel.rows[0][0] == "1"
     assert [r[0] for r in report.trend.rows] == ["October 2025"]
+    # The same release in Taiwan Chinese: titles from the lesson catalogs, the month by Babel.
+    zh = build_report(store, catalogue, "2025-10", None, today=dt.date(2025, 11, 30),
+                      quiet_days=7, words=Words.of("zh_Hant_TW"))
+    assert zh.total.rows == [["全部", "30", "25", "83%"]]
+    assert {r[0] for r in zh.topics.rows} >= {"其他"} and "Telehealth" not in str(zh.topics.rows)
+    assert "Receive money and check that it arrived" not in str(zh.lessons.rows)
+    assert [r[0] for r in zh.trend.rows] == ["2025年10月"]
 
 
 def test_late_figures_and_deletions_reach_only_the_next_release(store: Store) -> None:
@@ -118,11 +126,12 @@ def test_late_figures_and_deletions_reach_only_the_next_release(store: Store) ->
     assert november[(centre, "en", "book-appointment")] == [8, 8]
     assert november[(centre, "en", "pay-shop-qr")] == [4, 0]
     report = build_report(store, catalogue, "2025-11", None, today=dt.date(2025, 12, 4),
-                          quiet_days=7)
+                          quiet_days=7, words=Words.of("en"))
     lessons = {r[1]: r[2:] for r in report.lessons.rows}
-    assert lessons["Pay a shop with a QR code"] == [SUPPRESSED, "0"]  # 4 is never shown
+    # 4 is never shown, nor its rate (which would give it away with the 0)
+    assert lessons["Pay a shop with a QR code"] == [SUPPRESSED, "0", SUPPRESSED]
     figures = [c for t in report.tables if t.name != "quiet" for row in t.rows
-               for c in row[-1 if t.name == "funnel" else -2:]]
+               for c in row[t.numeric_from:]]
     assert figures and not {"1", "2", "3", "4"} & set(figures)
 
 
