@@ -37,8 +37,10 @@ from kiosk.server.svg import bar_chart
 from kiosk.server.words import LANG_COOKIE, N_, SWITCH_NAMES, Words, choose
 
 HERE = Path(__file__).parent
+FONT = HERE.parents[1] / "assets" / "fonts" / "NotoSansTC-Regular.ttf"
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
+                               "font-src 'self'; "
                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -122,6 +124,13 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
     @router.get("/static/dashboard.css")
     def css() -> FileResponse:
         return FileResponse(HERE / "static" / "dashboard.css", media_type="text/css")
+
+    @router.get("/static/NotoSansTC-Regular.ttf")
+    def font() -> FileResponse:
+        # The kiosk's own Chinese font, for a browser with none (a bare Linux desktop): fetched
+        # only for characters the manager's own fonts lack, never from a CDN.
+        return FileResponse(FONT, media_type="font/ttf",
+                            headers={"Cache-Control": "public, max-age=604800"})
 
     @router.get("/login")
     def login_form(request: Request) -> HTMLResponse:
@@ -228,11 +237,23 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
         table = report.table(name)
         if table is None:
             return Response("No such table.", status_code=404, media_type="text/plain")
+        words = words_of(request)
+        _ = words.gettext
+        # The first lines say what the file holds, so a saved copy still says it: the report,
+        # the table, the period and any filter; an empty line; then the table.
+        lesson = report.funnel_lesson if name == "funnel" else None
+        preamble = [[_("Digital-equity report"), table.title],
+                    [_("Period"), words.period(report.period) if report.period else "–"]]
+        if lesson:
+            preamble.append([_("Lesson"), dict(report.lesson_choices).get(lesson, lesson)])
         out = io.StringIO()
         writer = csv.writer(out)
+        writer.writerows([[csv_safe(c) for c in row] for row in preamble])
+        writer.writerow([])
         writer.writerow([csv_safe(c) for c in table.columns])
         writer.writerows([[csv_safe(c) for c in row] for row in table.rows])
-        filename = f"kiosk-{name}-{report.period or 'none'}.csv"
+        filename = f"kiosk-{name}-{report.period or 'none'}" + (f"-{lesson}" if lesson else "") \
+            + ".csv"  # lesson ids are [a-z0-9-]: safe in a file name
         return Response("\ufeff" + out.getvalue(),  # BOM: Excel then reads Chinese correctly
                         media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"',

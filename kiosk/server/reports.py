@@ -49,6 +49,7 @@ class Report:
     languages: Table
     centres: Table
     funnel: Table
+    stops: Table
     funnel_lesson: str | None
     lesson_choices: list[tuple[str, str]]  # lessons with a funnel in this release: (id, title)
     trend: Table
@@ -56,8 +57,8 @@ class Report:
 
     @property
     def tables(self) -> list[Table]:
-        return [self.total, self.trend, self.topics, self.lessons, self.languages, self.centres,
-                self.funnel, self.quiet]
+        return [self.total, self.stops, self.trend, self.topics, self.lessons, self.languages,
+                self.centres, self.funnel, self.quiet]
 
     def table(self, name: str) -> Table | None:
         return next((t for t in self.tables if t.name == name), None)
@@ -127,7 +128,7 @@ def build_report(store: Store, catalogue: Catalogue, period: str | None, lesson:
     return Report(
         period=period, periods=periods,
         total=Table("total", _("All learners"), ["", *three],
-                    rows("total", {"all": [_("All")]})),
+                    rows("total", {"all": [_("All")]}) + _previous(store, period, words)),
         topics=Table("topics", _("By topic"), [_("Topic"), *three], rows("topics", {
             t: [topic_title(catalogue, words, t)] for t in {c.row for c in cells}})),
         lessons=Table("lessons", _("By lesson"), [_("Topic"), _("Lesson"), *three],
@@ -137,10 +138,65 @@ def build_report(store: Store, catalogue: Catalogue, period: str | None, lesson:
                                            for k in LEARNER_LANGUAGES})),
         centres=Table("centres", _("By centre"), [_("Centre"), *three],
                       rows("centres", {k: [v] for k, v in centre_names.items()})),
-        funnel=funnel,
+        funnel=funnel, stops=_stops(cells, catalogue, words, choice),
         funnel_lesson=funnel_lesson, lesson_choices=choice,
         trend=_trend(store, periods, words),
         quiet=_kiosks_table(store.kiosks(), today, quiet_days, words))
+
+
+def previous_period(period: str) -> str:
+    """The month or quarter before: ``2026-01`` -> ``2025-12``, ``2026-Q1`` -> ``2025-Q4``.
+
+    >>> previous_period("2026-01"), previous_period("2026-07"), previous_period("2026-Q1")
+    ('2025-12', '2026-06', '2025-Q4')
+    """
+    year = int(period[:4])
+    if "-Q" in period:
+        quarter = int(period[6:]) - 1
+        return f"{year - 1}-Q4" if quarter == 0 else f"{year}-Q{quarter}"
+    month = int(period[5:]) - 1
+    return f"{year - 1}-12" if month == 0 else f"{year}-{month:02d}"
+
+
+def _previous(store: Store, period: str | None, words: Words) -> list[list[str]]:
+    """The previous period's grand total, as that release shows it (its own stored cells)."""
+    if not period:
+        return []
+    before = previous_period(period)
+    if before not in saved.released_periods(store):
+        return []
+    total = {c.measure: show(c) for c in saved.release_cells(store, before)
+             if c.table == "total"}
+    started, finished = total.get("started", ""), total.get("finished", "")
+    return [[words.gettext("Previous period: {period}").format(period=words.period(before)),
+             started, finished, words.rate(finished, started)]]
+
+
+def _stops(cells: list[StoredCell], catalogue: Catalogue, words: Words,
+           lessons: list[tuple[str, str]]) -> Table:
+    """Per lesson, the step after which most learners stop: the biggest fall between two
+    released "reached" cells of consecutive steps, both shown. The fall itself is not shown
+    (it is no released cell): the page shows the two cells it comes from."""
+    _ = words.gettext
+    table = Table("stops", _("Where most learners stop, by lesson"),
+                  [_("Lesson"), _("Step"), _("The step says"), _("Reached this step"),
+                   _("Reached the next step")], numeric_from=3,
+                  note=_("Only steps whose counts are both shown are compared."))
+    for lesson, title in lessons:
+        reached = {int(c.row.rsplit(":", 1)[1]): show(c) for c in cells
+                   if c.table == "funnel" and c.row.rsplit(":", 1)[0] == lesson}
+        falls = [(int(reached[k]) - int(reached[k + 1]), -k) for k in sorted(reached)
+                 if k + 1 in reached and reached[k].isdigit() and reached[k + 1].isdigit()]
+        if not falls:
+            table.rows.append([title, SUPPRESSED, "", SUPPRESSED, SUPPRESSED])
+            continue
+        if max(falls)[0] <= 0:
+            continue  # nobody stopped part-way in this release: no step to name
+        step = -max(falls)[1]
+        table.rows.append([title, str(step),
+                           words.lesson_text(catalogue.step_text(lesson, step)),
+                           reached[step], reached[step + 1]])
+    return table
 
 
 def _trend(store: Store, periods: list[str], words: Words) -> Table:

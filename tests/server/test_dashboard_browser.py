@@ -123,7 +123,9 @@ def test_log_in_see_chart_and_small_cell_download_csv(dashboard_server: RunningS
             break
         time.sleep(0.2)
     assert len(files) == 1, list(browser.downloads.iterdir())  # type: ignore[attr-defined]
-    rows = list(csv.reader(files[0].read_text("utf-8-sig").splitlines()))
+    lines = list(csv.reader(files[0].read_text("utf-8-sig").splitlines()))
+    assert files[0].name == f"kiosk-centres-{DAY[:7]}.csv" and lines[1][0] == "Period"
+    rows = lines[lines.index([]) + 1:]
     assert rows[0] == ["Centre", "Started", "Finished", "Completion rate"]
     assert ["Beitou Library", "–", "–", "–"] in rows
     assert "3" not in [cell for row in rows for cell in row]

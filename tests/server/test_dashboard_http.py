@@ -36,8 +36,10 @@ def log_in(server: RunningServer, lang: str | None = "en") -> httpx.Client:
 
 
 def rows_of(response: httpx.Response) -> list[list[str]]:
+    """A CSV's table: what follows the lines that say what it holds and the empty line."""
     assert response.status_code == 200, response.text
-    return list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
+    return rows[rows.index([]) + 1:]
 
 
 @pytest.fixture
@@ -210,6 +212,37 @@ def test_the_dashboard_is_in_taiwan_chinese_by_default_and_english_on_request(
         languages = rows_of(browser.get("/dashboard/languages.csv"))
         assert ["Vietnamese", "6", "–", "–"] in languages
         assert browser.get("/dashboard", params={"lang": "fr"}).status_code == 200
+        browser.close()
+    finally:
+        stop_server(server)
+
+
+def test_every_csv_names_its_period_and_filter_in_its_name_and_first_lines(
+        manager_server: RunningServer) -> None:
+    server = manager_server
+    try:
+        kiosk = server.enrol()
+        assert server.upload(kiosk, body_of(batch(kiosk.id, [
+            item(day=LAST_MONTH, starts=9, completions=7, reached=[9, 8, 7]),
+            item(day=LAST_MONTH, lesson_id="video-visit", starts=6, completions=5,
+                 reached=[6, 5])]))).status_code == 200
+        browser = log_in(server)
+        period = LAST_MONTH[:7]
+        month = dt.date.fromisoformat(LAST_MONTH).strftime("%B %Y")
+        centres = browser.get("/dashboard/centres.csv")
+        assert f'filename="kiosk-centres-{period}.csv"' in centres.headers["content-disposition"]
+        lines = list(csv.reader(io.StringIO(centres.text.lstrip("\ufeff"))))
+        assert lines[:3] == [["Digital-equity report", "By centre"], ["Period", month], []]
+        funnel = browser.get("/dashboard/funnel.csv",
+                             params={"period": period, "lesson": "video-visit"})
+        assert (f'filename="kiosk-funnel-{period}-video-visit.csv"'
+                in funnel.headers["content-disposition"])
+        lines = list(csv.reader(io.StringIO(funnel.text.lstrip("\ufeff"))))
+        assert lines[2] == ["Lesson", "See the doctor by video call"] and lines[3] == []
+        zh = browser.get("/dashboard/funnel.csv",
+                         params={"period": period, "lesson": "video-visit", "lang": "zh_Hant_TW"})
+        first = list(csv.reader(io.StringIO(zh.text.lstrip("\ufeff"))))[:3]
+        assert first[1][0] == "期間" and first[2] == ["課程", "視訊看醫生"]
         browser.close()
     finally:
         stop_server(server)

@@ -184,8 +184,11 @@ def _tables_in(page: str) -> dict[str, list[list[str]]]:
 
 
 def _figures(period: str, table: str, rows: list[list[str]], lesson: str | None,
-             titles: dict[str, str]) -> dict[Figure, str]:
-    """Shown figures of one table (header row first), keyed by what they count."""
+             titles: dict[str, str], previous: dict[str, str] | None = None
+             ) -> dict[Figure, str]:
+    """Shown figures of one table (header row first), keyed by what they count.
+
+    ``previous``: the label of the previous period's row in "total" -> that period."""
     if not rows:
         return {}
     header, out = rows[0], {}
@@ -194,6 +197,14 @@ def _figures(period: str, table: str, rows: list[list[str]], lesson: str | None,
         row = [(c[1:] if c.startswith("'") else c).replace(",", "") for c in row]
         if table == "funnel":
             out[(period, "funnel", f"{lesson}:{row[0]}", "reached")] = row[1]
+        elif table == "total" and row[0] != "All":  # the previous period, from its release
+            before = (previous or {})[row[0]]
+            out[(before, table, "All", "started")] = row[1]
+            out[(before, table, "All", "finished")] = row[2]
+        elif table == "stops":  # the two funnel cells the step where most stop rests on
+            if row[1].isdigit():
+                out[(period, "funnel", f"{titles[row[0]]}:{row[1]}", "reached")] = row[3]
+                out[(period, "funnel", f"{titles[row[0]]}:{int(row[1]) + 1}", "reached")] = row[4]
         elif table in ("total", "topics", "languages", "centres", "trend"):
             out[(period, table, row[0], "started")] = row[1]
             out[(period, table, row[0], "finished")] = row[2]
@@ -218,7 +229,9 @@ def collect(client: httpx.Client, titles: dict[str, str]) -> tuple[list[str], di
     client.cookies.set("lang", "en")
     first = client.get("/dashboard")
     assert first.status_code == 200, first.text
-    periods = re.findall(r'<option value="(\d{4}-(?:Q\d|\d\d))"', first.text)
+    options = re.findall(r'<option value="(\d{4}-(?:Q\d|\d\d))"[^>]*>([^<]*)<', first.text)
+    periods = [code for code, _ in options]
+    previous = {f"Previous period: {html.unescape(label)}": code for code, label in options}
     seen: dict[Figure, str] = {}
 
     def add(figures: dict[Figure, str], source: str) -> None:
@@ -243,16 +256,18 @@ def collect(client: httpx.Client, titles: dict[str, str]) -> tuple[list[str], di
             assert _counts(_tables_in(chinese.text)) == _counts(_tables_in(page.text)), params
             for table, rows in _tables_in(page.text).items():
                 if table != "quiet":
-                    add(_figures(period, table, rows, lesson, titles), f"page {params}")
+                    add(_figures(period, table, rows, lesson, titles, previous), f"page {params}")
                 for lang in ("zh_Hant_TW", "en"):
                     response = client.get(f"/dashboard/{table}.csv",
                                           params={**params, "lang": lang})
                     assert response.status_code == 200
-                    csv_rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
+                    lines = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
+                    csv_rows = lines[lines.index([]) + 1:]  # after what the file holds
                     if table == "quiet":
                         continue
                     if lang == "en":
-                        add(_figures(period, table, csv_rows, lesson, titles), f"csv {params}")
+                        add(_figures(period, table, csv_rows, lesson, titles, previous),
+                            f"csv {params}")
                     else:
                         assert (_counts({table: csv_rows})
                                 == _counts({table: [[""], *rows[1:]]})), (table, params)

@@ -155,3 +155,28 @@ def test_a_quarter_left_unmade_by_a_stop_is_made_later_from_its_months(store: St
         "2025-Q4"]
     assert saved.release_cells(store, "2025-12") == december
     assert saved.release_cells(store, "2025-Q4") == quarter
+
+
+def test_first_screen_answers_stops_previous_period_and_every_kiosk(store: Store) -> None:
+    _store_with_months(store)
+    catalogue = Catalogue.guess()
+    make_releases(store, catalogue, today=dt.date(2025, 12, 4), delay_days=3)
+    en = build_report(store, catalogue, "2025-11", None, today=dt.date(2025, 12, 4),
+                      quiet_days=7, words=Words.of("en"))
+    # Last period's total beside this one's, from October's own release.
+    assert en.total.rows[1] == ["Previous period: October 2025", "30", "25", "83%"]
+    # pay-shop-qr reached 19, 17, 14 in October and none reached step 4: most learners stop
+    # at step 3, named by the lesson's title and what the step says, in the manager's language.
+    october = build_report(store, catalogue, "2025-10", None, today=dt.date(2025, 12, 4),
+                           quiet_days=7, words=Words.of("zh_Hant_TW"))
+    step_text = catalogue.step_text("pay-shop-qr", 3)
+    assert step_text and "Step 3" not in step_text
+    zh_title = Words.of("zh_Hant_TW").lesson_text(catalogue.lesson_title("pay-shop-qr"))
+    row = next(r for r in october.stops.rows if r[0] == zh_title)
+    assert row[1] == "3" and row[3:] == ["14", "0"]
+    assert row[2] == Words.of("zh_Hant_TW").lesson_text(step_text) != step_text
+    assert october.total.rows[1:] == []  # no September release: no previous row
+    # Every kiosk with its centre and last contact, not only the quiet ones.
+    kiosks = {r[1]: r for r in en.quiet.rows}
+    assert set(kiosks) == {"Wanhua", "Beitou"}
+    assert all(r[4] in ("Sending", "Quiet") for r in kiosks.values())
