@@ -32,7 +32,16 @@ log = logging.getLogger(__name__)
 LANGUAGES = ("zh_Hant_TW", "en", "vi", "id")
 DEFAULT_LANGUAGE = "zh_Hant_TW"
 SOURCE_LANGUAGE = "en"
-DOMAINS = ("kiosk", "lessons")
+DOMAINS = ("kiosk", "lessons", "server")
+# The managers' dashboard (``server`` domain) speaks Taiwan Chinese and English only: its users
+# are the programme's staff, not the learners.
+DOMAIN_LANGUAGES = {"server": ("zh_Hant_TW", "en")}
+SERVER_LANGUAGES = DOMAIN_LANGUAGES["server"]
+
+
+def languages_of(domain: str) -> tuple[str, ...]:
+    """The languages ``domain`` is translated into (the source language included)."""
+    return DOMAIN_LANGUAGES.get(domain, LANGUAGES)
 LOCALES_DIR = Path(__file__).resolve().parent.parent.parent / "locales"
 
 
@@ -42,7 +51,7 @@ def _translated(catalog: Catalog) -> frozenset[str]:
                      if m.id and isinstance(m.id, str) and m.string and not m.fuzzy)
 
 
-def _load_domain(locales_dir: Path, language: str, domain: str
+def load_domain(locales_dir: Path, language: str, domain: str
                  ) -> tuple[_gettext.NullTranslations, frozenset[str]]:
     """The compiled catalog (.mo) if it is up to date, else the .po compiled in memory; and the
     messages it translates."""
@@ -80,8 +89,8 @@ class Translations:
             self.ui: _gettext.NullTranslations = _gettext.NullTranslations()
             self.lessons: _gettext.NullTranslations = _gettext.NullTranslations()
         else:
-            self.ui, _ids = _load_domain(locales_dir, language, "kiosk")
-            self.lessons, self.lesson_messages = _load_domain(locales_dir, language, "lessons")
+            self.ui, _ids = load_domain(locales_dir, language, "kiosk")
+            self.lessons, self.lesson_messages = load_domain(locales_dir, language, "lessons")
 
 
 _current = Translations(SOURCE_LANGUAGE)

@@ -25,17 +25,27 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po, write_po
 
 from kiosk.config import PROJECT_ROOT
-from kiosk.i18n import DOMAINS, LANGUAGES, LOCALES_DIR, SOURCE_LANGUAGE
+from kiosk.i18n import DOMAINS, LANGUAGES, LOCALES_DIR, SOURCE_LANGUAGE, languages_of
 from kiosk.i18n.extract import extract_kv, extract_lessons
 
 # UI strings come from Python code and .kv files; lesson text from the lesson files. The same
 # mapping is in babel.cfg / babel-lessons.cfg for people who run pybabel by hand.
 MAPPINGS = {
-    "kiosk": [("kiosk/**.py", "python"), ("kiosk/**.kv", "kiosk_kv")],
+    # The server's words are its own domain (first matching pattern wins, so they are skipped
+    # here): a learner's catalogs need not carry the managers' dashboard.
+    "kiosk": [("kiosk/server/**", "ignore"), ("kiosk/**.py", "python"),
+              ("kiosk/**.kv", "kiosk_kv")],
     "lessons": [("lessons/**.toml", "kiosk_lessons")],
+    "server": [("kiosk/server/**.py", "python"), ("kiosk/server/templates/**.html", "jinja2")],
 }
-METHODS = {"kiosk_kv": extract_kv, "kiosk_lessons": extract_lessons}
+METHODS = {"kiosk_kv": extract_kv, "kiosk_lessons": extract_lessons,
+           "jinja2": "jinja2.ext:babel_extract"}
 TRANSLATED = tuple(lang for lang in LANGUAGES if lang != SOURCE_LANGUAGE)
+
+
+def translated(domain: str) -> tuple[str, ...]:
+    """The languages that need a ``domain`` catalog (the server's: Taiwan Chinese only)."""
+    return tuple(lang for lang in languages_of(domain) if lang != SOURCE_LANGUAGE)
 
 
 def _pybabel(*args: str) -> None:
@@ -77,7 +87,7 @@ def extract_all(locales_dir: Path = LOCALES_DIR) -> None:
 def update_all(locales_dir: Path = LOCALES_DIR) -> None:
     """Merge the templates into every language; new strings arrive empty, never guessed."""
     for domain in DOMAINS:
-        for language in TRANSLATED:
+        for language in translated(domain):
             po = po_path(language, domain, locales_dir)
             if not po.exists():
                 _pybabel("init", "-D", domain, "-i", str(template_path(domain, locales_dir)),
@@ -90,13 +100,15 @@ def update_all(locales_dir: Path = LOCALES_DIR) -> None:
 
 def compile_all(locales_dir: Path = LOCALES_DIR) -> None:
     for domain in DOMAINS:
-        for language in TRANSLATED:
+        for language in translated(domain):
             if po_path(language, domain, locales_dir).exists():
                 _pybabel("compile", "-D", domain, "-d", str(locales_dir), "-l", language)
 
 
 def init_language(language: str, locales_dir: Path = LOCALES_DIR) -> None:
     for domain in DOMAINS:
+        if language not in languages_of(domain):
+            continue  # a new learner language does not translate the managers' dashboard
         _pybabel("init", "-D", domain, "-i", str(template_path(domain, locales_dir)),
                  "-d", str(locales_dir), "-l", language)
 
@@ -148,7 +160,7 @@ def check(locales_dir: Path = LOCALES_DIR) -> list[CatalogProblem]:
             if not template.exists() or {m.id for m in _read(template) if m.id} != fresh:
                 problems.append(CatalogProblem(template, "out of date with the source "
                                                "strings; run: python -m kiosk i18n extract"))
-            for language in TRANSLATED:
+            for language in translated(domain):
                 po = po_path(language, domain, locales_dir)
                 if not po.exists():
                     problems.append(CatalogProblem(po, "missing; run: python -m kiosk i18n "

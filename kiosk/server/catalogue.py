@@ -48,6 +48,8 @@ class Catalogue:
     lesson_titles: dict[str, str] = field(default_factory=dict)
     order: dict[str, int] = field(default_factory=dict)  # topic or lesson id -> display order
     steps: dict[str, int] = field(default_factory=dict)  # lesson id -> number of steps
+    # lesson id -> each step's first sentence (English; the lessons catalog translates it)
+    step_texts: dict[str, list[str]] = field(default_factory=dict)
     strict: bool = False  # refuse batches naming a lesson not listed
 
     @classmethod
@@ -69,6 +71,7 @@ class Catalogue:
         lessons: dict[str, str] = {}
         lesson_titles: dict[str, str] = {}
         steps: dict[str, int] = {}
+        step_texts: dict[str, list[str]] = {}
         for path in lesson_files(lessons_dir):
             data, problems = read_toml(path)
             if data is None:
@@ -81,8 +84,9 @@ class Catalogue:
                     order[data["id"]] = data["order"]
                 if isinstance(data.get("steps"), list):
                     steps[data["id"]] = len(data["steps"])
+                    step_texts[data["id"]] = [_first_sentence(step) for step in data["steps"]]
         return cls(lessons=lessons, titles=titles, lesson_titles=lesson_titles, order=order,
-                   steps=steps, strict=strict)
+                   steps=steps, step_texts=step_texts, strict=strict)
 
     def known(self, lesson_id: str) -> bool:
         return not self.strict or lesson_id in self.lessons
@@ -98,6 +102,11 @@ class Catalogue:
     def lesson_title(self, lesson_id: str) -> str:
         return self.lesson_titles.get(lesson_id, lesson_id)
 
+    def step_text(self, lesson_id: str, step: int) -> str:
+        """The first sentence of a lesson's step (1 is the first), or "" if unknown."""
+        texts = self.step_texts.get(lesson_id, [])
+        return texts[step - 1] if 0 < step <= len(texts) else ""
+
     def topics(self) -> list[str]:
         """Every topic a report lists, whatever the figures (so no row's presence tells
         anything): the catalogue's, and "Other" for lessons it does not know."""
@@ -111,6 +120,14 @@ class Catalogue:
         """By topic, then by the lesson's own order, as the kiosk lists them."""
         return sorted(set(lessons), key=lambda x: (self.topic_order(self.topic_of(x)),
                                                    self.order.get(x, 1000), x))
+
+
+def _first_sentence(step: object) -> str:
+    """What a step says first: how a manager recognises it ("Scan the shop's QR code.")."""
+    text = step.get("text") if isinstance(step, dict) else None
+    if isinstance(text, list):
+        text = text[0] if text else None
+    return text if isinstance(text, str) else ""
 
 
 @cache

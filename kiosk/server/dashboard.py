@@ -30,20 +30,23 @@ from kiosk.server.config import ServerConfig
 from kiosk.server.passwords import verify_password
 from kiosk.server.ratelimit import RateLimiter
 from kiosk.server.releases import make_releases
-from kiosk.server.reports import Report, build_report, choices, period_label
+from kiosk.server.reports import Report, Table, build_report, choices
 from kiosk.server.storage import Store
 from kiosk.server.suppression import MARGIN, SUPPRESSED, THRESHOLD
 from kiosk.server.svg import bar_chart
+from kiosk.server.words import LANG_COOKIE, N_, SWITCH_NAMES, Words, choose
 
 HERE = Path(__file__).parent
+FONT = HERE.parents[1] / "assets" / "fonts" / "NotoSansTC-Regular.ttf"
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
+                               "font-src 'self'; "
                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
-QUERY_PARAMETERS = {"period", "lesson"}
+QUERY_PARAMETERS = {"period", "lesson", "lang"}
 # A spreadsheet may run a cell starting with one of these (after any spaces) as a formula: such
 # cells get a leading apostrophe, which spreadsheets show as text and do not run.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -66,6 +69,11 @@ def csv_safe(cell: str) -> str:
     return "'" + cell if cell.lstrip(" ").startswith(FORMULA_STARTS) else cell
 
 
+def display(table: Table, row: list[str], words: Words) -> list[str]:
+    """A table row as the page shows it: counts grouped the way the manager's language does."""
+    return [words.number(c) if i >= table.numeric_from else c for i, c in enumerate(row)]
+
+
 def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
                     clock: Callable[[], float] = time.time) -> APIRouter:
     router = APIRouter(include_in_schema=False)
@@ -80,13 +88,30 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
             return None  # a removed manager's cookie stops working at once
         return session
 
+    def words_of(request: Request) -> Words:
+        """The manager's language: ``?lang=`` (remembered in a cookie), else the cookie, else
+        Taiwan Chinese."""
+        return Words.of(choose(request.query_params.get("lang")
+                               or request.cookies.get(LANG_COOKIE)))
+
     def page(request: Request, name: str, context: dict[str, object],
              status: int = 200) -> HTMLResponse:
-        response = templates.TemplateResponse(request, name, context, status_code=status)
+        words = words_of(request)
+        others = {k: v for k, v in request.query_params.items() if k != "lang"}
+        switch = [(SWITCH_NAMES[code], code,
+                   request.url.path + "?" + urlencode({**others, "lang": code}))
+                  for code in SWITCH_NAMES if code != words.language]
+        response = templates.TemplateResponse(request, name, {
+            **context, "_": words.gettext, "words": words, "switch": switch},
+            status_code=status)
         response.headers.update(SECURITY_HEADERS)
+        if request.query_params.get("lang") == words.language:
+            response.set_cookie(LANG_COOKIE, words.language, max_age=365 * 86400,
+                                samesite="strict", secure=config.secure_cookies)
         return response
 
     def login_page(request: Request, error: str = "", status: int = 200) -> HTMLResponse:
+        error = words_of(request).gettext(error) if error else error
         token = new_csrf_token()
         response = page(request, "login.html", {"csrf": token, "error": error}, status)
         response.set_cookie(CSRF_COOKIE, token, max_age=3600, **cookie_flags)  # type: ignore[arg-type]
@@ -100,6 +125,13 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
     def css() -> FileResponse:
         return FileResponse(HERE / "static" / "dashboard.css", media_type="text/css")
 
+    @router.get("/static/NotoSansTC-Regular.ttf")
+    def font() -> FileResponse:
+        # The kiosk's own Chinese font, for a browser with none (a bare Linux desktop): fetched
+        # only for characters the manager's own fonts lack, never from a CDN.
+        return FileResponse(FONT, media_type="font/ttf",
+                            headers={"Cache-Control": "public, max-age=604800"})
+
     @router.get("/login")
     def login_form(request: Request) -> HTMLResponse:
         return login_page(request)
@@ -108,14 +140,14 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
     async def login(request: Request, email: str = Form(""), password: str = Form(""),
                     csrf: str = Form("")) -> Response:
         if not same_token(csrf, request.cookies.get(CSRF_COOKIE)):
-            return login_page(request, "The form had expired. Please try again.", 403)
+            return login_page(request, N_("The form had expired. Please try again."), 403)
         client = request.client.host if request.client else "?"
         if login_limiter.check(client, now=clock()):
-            return login_page(request, "Too many attempts. Wait a minute and try again.", 429)
+            return login_page(request, N_("Too many attempts. Wait a minute and try again."), 429)
         stored = store.manager_password_hash(email)
         ok = await run_in_threadpool(verify_password, password, stored or _DUMMY_HASH)
         if not (ok and stored):
-            return login_page(request, "Wrong e-mail address or password.", 401)
+            return login_page(request, N_("Wrong e-mail address or password."), 401)
         response = RedirectResponse("/dashboard", status_code=303)
         response.set_cookie(SESSION_COOKIE, sessions.issue(email.strip().lower()),
                             max_age=12 * 3600, **cookie_flags)  # type: ignore[arg-type]
@@ -146,8 +178,9 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
         if period is not None and period not in periods:
             raise BadQuery("'period' must be a released month or quarter: "
                            + (", ".join(periods) or "none yet") + ".")
+        words = words_of(request)
         report = build_report(store, catalogue, period, None, today=today,
-                              quiet_days=config.quiet_days)
+                              quiet_days=config.quiet_days, words=words)
         lesson = q.get("lesson") or None
         if lesson is not None:
             if lesson not in {x for x, _ in report.lesson_choices}:
@@ -155,7 +188,7 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
                                + (", ".join(x for x, _ in report.lesson_choices) or "none")
                                + ".")
             report = build_report(store, catalogue, period, lesson, today=today,
-                                  quiet_days=config.quiet_days)
+                                  quiet_days=config.quiet_days, words=words)
         return report
 
     def bad_query(problem: BadQuery) -> Response:
@@ -171,19 +204,25 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
             report = report_for(request)
         except BadQuery as problem:
             return bad_query(problem)
-        trend = bar_chart("Learners who started and finished, month by month",
-                          [r[0] for r in report.trend.rows],
-                          [("Started", "started", [r[1] for r in report.trend.rows]),
-                           ("Finished", "finished", [r[2] for r in report.trend.rows])])
-        funnel = bar_chart(report.funnel.title, [f"Step {r[0]}" for r in report.funnel.rows],
-                           [("Reached", "reached", [r[1] for r in report.funnel.rows])])
+        words = words_of(request)
+        _ = words.gettext
+        shown = [display(report.trend, row, words) for row in report.trend.rows]
+        trend = bar_chart(_("Learners who started and finished, month by month"),
+                          [r[0] for r in shown],
+                          [(_("Started"), "started", [r[1] for r in shown]),
+                           (_("Finished"), "finished", [r[2] for r in shown])])
+        steps = [display(report.funnel, row, words) for row in report.funnel.rows]
+        funnel = bar_chart(report.funnel.title,
+                           [_("Step {number}").format(number=r[0]) for r in steps],
+                           [(_("Reached"), "reached", [r[1] for r in steps])])
         query = urlencode({"period": report.period or "",
                            **({"lesson": report.funnel_lesson} if report.funnel_lesson else {})})
         return page(request, "dashboard.html", {
             "report": report, "session": session,
             "trend_chart": trend if report.trend.rows else "",
             "funnel_chart": funnel if report.funnel.rows else "",
-            "query": query, "period_label": period_label, "suppressed": SUPPRESSED,
+            "display": lambda table, row: display(table, row, words),
+            "query": query, "suppressed": SUPPRESSED,
             "threshold": THRESHOLD, "margin": MARGIN,
             "delay_days": config.release_delay_days})
 
@@ -198,11 +237,23 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
         table = report.table(name)
         if table is None:
             return Response("No such table.", status_code=404, media_type="text/plain")
+        words = words_of(request)
+        _ = words.gettext
+        # The first lines say what the file holds, so a saved copy still says it: the report,
+        # the table, the period and any filter; an empty line; then the table.
+        lesson = report.funnel_lesson if name == "funnel" else None
+        preamble = [[_("Digital-equity report"), table.title],
+                    [_("Period"), words.period(report.period) if report.period else "–"]]
+        if lesson:
+            preamble.append([_("Lesson"), dict(report.lesson_choices).get(lesson, lesson)])
         out = io.StringIO()
         writer = csv.writer(out)
+        writer.writerows([[csv_safe(c) for c in row] for row in preamble])
+        writer.writerow([])
         writer.writerow([csv_safe(c) for c in table.columns])
         writer.writerows([[csv_safe(c) for c in row] for row in table.rows])
-        filename = f"kiosk-{name}-{report.period or 'none'}.csv"
+        filename = f"kiosk-{name}-{report.period or 'none'}" + (f"-{lesson}" if lesson else "") \
+            + ".csv"  # lesson ids are [a-z0-9-]: safe in a file name
         return Response("\ufeff" + out.getvalue(),  # BOM: Excel then reads Chinese correctly
                         media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"',

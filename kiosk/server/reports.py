@@ -7,8 +7,9 @@ charts and the CSVs all draw from it, so no output can show a figure another one
 
     >>> sorted_periods(["2026-07", "2026-Q3", "2026-09", "2026-10", "2026-08"])
     ['2026-10', '2026-Q3', '2026-09', '2026-08', '2026-07']
-    >>> period_label("2026-11"), period_label("2026-Q4")
-    ('November 2026', '2026 quarter 4')
+
+Titles, column names and labels are in the manager's language (:class:`Words`); the cells stay
+plain digits, grouped for the page only, so a CSV opens as numbers in any spreadsheet.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from kiosk.server.storage import Kiosk, Store
 from kiosk.server.storage import releases as saved
 from kiosk.server.storage.releases import StoredCell
 from kiosk.server.suppression import SUPPRESSED
+from kiosk.server.words import Words
 
-LANGUAGE_NAMES = {"zh_Hant_TW": "繁體中文 (Taiwan)", "en": "English", "vi": "Tiếng Việt",
-                  "id": "Bahasa Indonesia"}
+LEARNER_LANGUAGES = ("zh_Hant_TW", "en", "vi", "id")
+# The learners' languages as the English dashboard names them (what its tables and CSVs say).
+LANGUAGE_NAMES = {code: Words.of("en").language_name(code) for code in LEARNER_LANGUAGES}
 
 
 @dataclass
@@ -33,6 +36,7 @@ class Table:
     columns: list[str]
     rows: list[list[str]] = field(default_factory=list)
     note: str = ""
+    numeric_from: int = 1  # the first column holding counts (formatted for the page)
 
 
 @dataclass
@@ -45,6 +49,7 @@ class Report:
     languages: Table
     centres: Table
     funnel: Table
+    stops: Table
     funnel_lesson: str | None
     lesson_choices: list[tuple[str, str]]  # lessons with a funnel in this release: (id, title)
     trend: Table
@@ -52,8 +57,8 @@ class Report:
 
     @property
     def tables(self) -> list[Table]:
-        return [self.total, self.trend, self.topics, self.lessons, self.languages, self.centres,
-                self.funnel, self.quiet]
+        return [self.total, self.stops, self.trend, self.topics, self.lessons, self.languages,
+                self.centres, self.funnel, self.quiet]
 
     def table(self, name: str) -> Table | None:
         return next((t for t in self.tables if t.name == name), None)
@@ -61,12 +66,6 @@ class Report:
 
 def show(cell: StoredCell) -> str:
     return str(cell.value) if cell.shown else SUPPRESSED
-
-
-def period_label(period: str) -> str:
-    if "-Q" in period:
-        return f"{period[:4]} quarter {period[6:]}"
-    return dt.date.fromisoformat(period + "-01").strftime("%B %Y")
 
 
 def sorted_periods(periods: list[str]) -> list[str]:
@@ -80,70 +79,157 @@ def choices(store: Store) -> list[str]:
     return sorted_periods(list(saved.released_periods(store)))
 
 
-def funnel_lessons(cells: list[StoredCell], catalogue: Catalogue) -> list[tuple[str, str]]:
+def lesson_title(catalogue: Catalogue, words: Words, lesson: str) -> str:
+    return words.lesson_text(catalogue.lesson_title(lesson))
+
+
+def topic_title(catalogue: Catalogue, words: Words, topic: str) -> str:
+    title = catalogue.topic_title(topic)
+    translated = words.lesson_text(title)
+    # "Other" and the guessed topics' titles are the server's words, not a topic file's.
+    return translated if translated != title else words.gettext(title)
+
+
+def funnel_lessons(cells: list[StoredCell], catalogue: Catalogue,
+                   words: Words) -> list[tuple[str, str]]:
     seen = list(dict.fromkeys(c.row.rsplit(":", 1)[0] for c in cells if c.table == "funnel"))
-    return [(lesson, catalogue.lesson_title(lesson)) for lesson in seen]
+    return [(lesson, lesson_title(catalogue, words, lesson)) for lesson in seen]
 
 
 def build_report(store: Store, catalogue: Catalogue, period: str | None, lesson: str | None,
-                 *, today: dt.date, quiet_days: int) -> Report:
+                 *, today: dt.date, quiet_days: int, words: Words) -> Report:
+    _ = words.gettext
     periods = choices(store)
     cells = saved.release_cells(store, period) if period else []
     centre_names = {c.id: c.name for c in store.centres()}
-    two = ["Started", "Finished"]
+    three = [_("Started"), _("Finished"), _("Completion rate")]
 
     def rows(table: str, label: dict[str, list[str]] | None = None) -> list[list[str]]:
         by_row: dict[str, dict[str, str]] = {}
         for c in cells:
             if c.table == table:
                 by_row.setdefault(c.row, {})[c.measure] = show(c)
-        return [[*(label or {}).get(row, [row]), values.get("started", ""),
-                 values.get("finished", "")] for row, values in by_row.items()]
+        return [[*(label or {}).get(row, [row]), started, finished, words.rate(finished, started)]
+                for row, values in by_row.items()
+                for started, finished in [(values.get("started", ""),
+                                           values.get("finished", ""))]]
 
     lessons_rows = rows("lessons", {
-        x: [catalogue.topic_title(catalogue.topic_of(x)), catalogue.lesson_title(x)]
+        x: [topic_title(catalogue, words, catalogue.topic_of(x)),
+            lesson_title(catalogue, words, x)]
         for x in {c.row for c in cells if c.table == "lessons"}})
-    choice = funnel_lessons(cells, catalogue)
+    choice = funnel_lessons(cells, catalogue, words)
     funnel_lesson = lesson or (choice[0][0] if choice else None)
-    funnel = Table("funnel", "Where learners stop" + (
-        f": {catalogue.lesson_title(funnel_lesson)}" if funnel_lesson else ""), ["Step", "Reached"])
+    funnel = Table("funnel", _("Where learners stop") + (
+        _(": {lesson}").format(lesson=lesson_title(catalogue, words, funnel_lesson))
+        if funnel_lesson else ""), [_("Step"), _("Reached")])
     funnel.rows = [[c.row.rsplit(":", 1)[1], show(c)] for c in cells
                    if c.table == "funnel" and c.row.rsplit(":", 1)[0] == funnel_lesson]
     return Report(
         period=period, periods=periods,
-        total=Table("total", "All learners", ["", *two], rows("total", {"all": ["All"]})),
-        topics=Table("topics", "By topic", ["Topic", *two], rows("topics", {
-            t: [catalogue.topic_title(t)] for t in {c.row for c in cells}})),
-        lessons=Table("lessons", "By lesson", ["Topic", "Lesson", *two], lessons_rows),
-        languages=Table("languages", "By language", ["Language", *two],
-                        rows("languages", {k: [v] for k, v in LANGUAGE_NAMES.items()})),
-        centres=Table("centres", "By centre", ["Centre", *two],
+        total=Table("total", _("All learners"), ["", *three],
+                    rows("total", {"all": [_("All")]}) + _previous(store, period, words)),
+        topics=Table("topics", _("By topic"), [_("Topic"), *three], rows("topics", {
+            t: [topic_title(catalogue, words, t)] for t in {c.row for c in cells}})),
+        lessons=Table("lessons", _("By lesson"), [_("Topic"), _("Lesson"), *three],
+                      lessons_rows, numeric_from=2),
+        languages=Table("languages", _("By language"), [_("Language"), *three],
+                        rows("languages", {k: [words.language_name(k)]
+                                           for k in LEARNER_LANGUAGES})),
+        centres=Table("centres", _("By centre"), [_("Centre"), *three],
                       rows("centres", {k: [v] for k, v in centre_names.items()})),
-        funnel=funnel, funnel_lesson=funnel_lesson, lesson_choices=choice,
-        trend=_trend(store, periods), quiet=_quiet_table(store.kiosks(), today, quiet_days))
+        funnel=funnel, stops=_stops(cells, catalogue, words, choice),
+        funnel_lesson=funnel_lesson, lesson_choices=choice,
+        trend=_trend(store, periods, words),
+        quiet=_kiosks_table(store.kiosks(), today, quiet_days, words))
 
 
-def _trend(store: Store, periods: list[str]) -> Table:
+def previous_period(period: str) -> str:
+    """The month or quarter before: ``2026-01`` -> ``2025-12``, ``2026-Q1`` -> ``2025-Q4``.
+
+    >>> previous_period("2026-01"), previous_period("2026-07"), previous_period("2026-Q1")
+    ('2025-12', '2026-06', '2025-Q4')
+    """
+    year = int(period[:4])
+    if "-Q" in period:
+        quarter = int(period[6:]) - 1
+        return f"{year - 1}-Q4" if quarter == 0 else f"{year}-Q{quarter}"
+    month = int(period[5:]) - 1
+    return f"{year - 1}-12" if month == 0 else f"{year}-{month:02d}"
+
+
+def _previous(store: Store, period: str | None, words: Words) -> list[list[str]]:
+    """The previous period's grand total, as that release shows it (its own stored cells)."""
+    if not period:
+        return []
+    before = previous_period(period)
+    if before not in saved.released_periods(store):
+        return []
+    total = {c.measure: show(c) for c in saved.release_cells(store, before)
+             if c.table == "total"}
+    started, finished = total.get("started", ""), total.get("finished", "")
+    return [[words.gettext("Previous period: {period}").format(period=words.period(before)),
+             started, finished, words.rate(finished, started)]]
+
+
+def _stops(cells: list[StoredCell], catalogue: Catalogue, words: Words,
+           lessons: list[tuple[str, str]]) -> Table:
+    """Per lesson, the step after which most learners stop: the biggest fall between two
+    released "reached" cells of consecutive steps, both shown. The fall itself is not shown
+    (it is no released cell): the page shows the two cells it comes from."""
+    _ = words.gettext
+    table = Table("stops", _("Where most learners stop, by lesson"),
+                  [_("Lesson"), _("Step"), _("The step says"), _("Reached this step"),
+                   _("Reached the next step")], numeric_from=3,
+                  note=_("Only steps whose counts are both shown are compared."))
+    for lesson, title in lessons:
+        reached = {int(c.row.rsplit(":", 1)[1]): show(c) for c in cells
+                   if c.table == "funnel" and c.row.rsplit(":", 1)[0] == lesson}
+        falls = [(int(reached[k]) - int(reached[k + 1]), -k) for k in sorted(reached)
+                 if k + 1 in reached and reached[k].isdigit() and reached[k + 1].isdigit()]
+        if not falls:
+            table.rows.append([title, SUPPRESSED, "", SUPPRESSED, SUPPRESSED])
+            continue
+        if max(falls)[0] <= 0:
+            continue  # nobody stopped part-way in this release: no step to name
+        step = -max(falls)[1]
+        table.rows.append([title, str(step),
+                           words.lesson_text(catalogue.step_text(lesson, step)),
+                           reached[step], reached[step + 1]])
+    return table
+
+
+def _trend(store: Store, periods: list[str], words: Words) -> Table:
     """Each monthly release's grand total, oldest first: the same cells as each month shows."""
-    table = Table("trend", "Month by month", ["Month", "Started", "Finished"])
+    _ = words.gettext
+    table = Table("trend", _("Month by month"), [_("Month"), _("Started"), _("Finished")])
     for period in reversed([p for p in periods if "-Q" not in p]):
         total = {c.measure: show(c) for c in saved.release_cells(store, period)
                  if c.table == "total"}
-        table.rows.append([period_label(period), total.get("started", ""),
+        table.rows.append([words.period(period), total.get("started", ""),
                            total.get("finished", "")])
     return table
 
 
-def _quiet_table(kiosks: list[Kiosk], today: dt.date, quiet_days: int) -> Table:
-    table = Table("quiet", f"Kiosks with no batch for {quiet_days} days or more",
-                  ["Kiosk", "Centre", "Last batch", "Days quiet"])
+def _kiosks_table(kiosks: list[Kiosk], today: dt.date, quiet_days: int, words: Words) -> Table:
+    """Every kiosk's last contact with its centre, the quietest first: a kiosk that stops
+    sending (switched off, unplugged, stolen) shows at the top."""
+    _ = words.gettext
+    table = Table("quiet", _("Kiosks: last contact"),
+                  [_("Kiosk"), _("Centre"), _("Last batch"), _("Days since"), _("Status")],
+                  numeric_from=3,
+                  note=_("A kiosk with no batch for {days} days or more is marked quiet: ask "
+                         "its centre whether it is switched on and online.").format(
+                             days=quiet_days))
+    found = []
     for kiosk in kiosks:
-        if kiosk.revoked:
-            continue
         since = kiosk.last_seen_day or kiosk.enrolled_day
         days = (today - dt.date.fromisoformat(since)).days
-        if days >= quiet_days:
-            table.rows.append([kiosk.id, kiosk.centre_name, kiosk.last_seen_day or "never",
-                               str(days)])
-    table.rows.sort(key=lambda r: -int(r[3]))
+        status = (_("Revoked") if kiosk.revoked else _("Quiet") if days >= quiet_days
+                  else _("Sending"))
+        found.append((kiosk.revoked, -days, [
+            kiosk.id, kiosk.centre_name,
+            words.date(kiosk.last_seen_day) if kiosk.last_seen_day else _("never"),
+            str(days), status]))
+    table.rows = [row for *_key, row in sorted(found, key=lambda f: (f[0], f[1]))]
     return table

@@ -19,7 +19,9 @@ LABEL_WIDTH = 150
 
 
 def _number(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
+    """The count a shown cell says: "1,234" (grouped for the page) is 1234; "–" is none."""
+    digits = value.replace(",", "").replace("\xa0", "").replace("\u202f", "")
+    return int(digits) if digits.isdigit() else None
 
 
 def bar_chart(title: str, labels: list[str],

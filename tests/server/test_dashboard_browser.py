@@ -91,11 +91,15 @@ def test_log_in_see_chart_and_small_cell_download_csv(dashboard_server: RunningS
         driver.find_element(By.ID, "password").send_keys(password)
         driver.find_element(By.CSS_SELECTOR, "form.login button[type=submit]").click()
 
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-Hant-TW"
     log_in("not the password")
     error = wait.until(ec.presence_of_element_located((By.CLASS_NAME, "error")))
-    assert "Wrong e-mail address or password" in error.text
+    assert "電子郵件地址或密碼錯誤" in error.text  # Taiwan Chinese until the manager switches
     log_in(PASSWORD)
+    wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "數位平權報表"))
+    driver.find_element(By.CSS_SELECTOR, "nav.lang a[lang=en]").click()  # the switch
     wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Digital-equity report"))
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
 
     charts = driver.find_elements(By.CSS_SELECTOR, "svg.chart")
     assert len(charts) == 2  # month by month, and the funnel, drawn inline by the server
@@ -119,9 +123,11 @@ def test_log_in_see_chart_and_small_cell_download_csv(dashboard_server: RunningS
             break
         time.sleep(0.2)
     assert len(files) == 1, list(browser.downloads.iterdir())  # type: ignore[attr-defined]
-    rows = list(csv.reader(files[0].read_text("utf-8-sig").splitlines()))
-    assert rows[0] == ["Centre", "Started", "Finished"]
-    assert ["Beitou Library", "–", "–"] in rows
+    lines = list(csv.reader(files[0].read_text("utf-8-sig").splitlines()))
+    assert files[0].name == f"kiosk-centres-{DAY[:7]}.csv" and lines[1][0] == "Period"
+    rows = lines[lines.index([]) + 1:]
+    assert rows[0] == ["Centre", "Started", "Finished", "Completion rate"]
+    assert ["Beitou Library", "–", "–", "–"] in rows
     assert "3" not in [cell for row in rows for cell in row]
 
     driver.set_window_size(390, 844)  # a phone
@@ -129,3 +135,45 @@ def test_log_in_see_chart_and_small_cell_download_csv(dashboard_server: RunningS
     overflow = driver.execute_script(
         "return document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, "the page scrolls sideways on a phone"
+
+
+OVERFLOWING = """
+const width = document.documentElement.clientWidth;
+const out = [];
+for (const e of document.querySelectorAll('body *')) {
+  if (e.closest('.scroll')) continue;  // a wide table scrolls inside its own box, by design
+  const r = e.getBoundingClientRect();
+  if (r.width && (r.right > width + 1 || r.left < -1))
+    out.push(e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 40));
+}
+return out;
+"""
+
+
+@pytest.mark.parametrize("lang", ["zh_Hant_TW", "en"])
+def test_every_page_fits_a_phone_and_a_desktop_in_both_languages(
+        dashboard_server: RunningServer, browser: object, lang: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver = browser  # type: ignore[assignment]
+    url = dashboard_server.url
+    for width in (1280, 390):
+        driver.set_window_size(width, 900)
+        driver.get(f"{url}/login?lang={lang}")
+        assert driver.execute_script(OVERFLOWING) == [], (lang, width, "login")
+        if width == 1280:
+            driver.find_element(By.ID, "email").send_keys(EMAIL)
+            driver.find_element(By.ID, "password").send_keys(PASSWORD)
+            driver.find_element(By.CSS_SELECTOR, "form.login button[type=submit]").click()
+        driver.get(f"{url}/dashboard?lang={lang}")
+        html_lang = driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
+        assert html_lang == lang.replace("_", "-")
+        assert driver.execute_script(
+            "return document.documentElement.scrollWidth - window.innerWidth") <= 1
+        assert driver.execute_script(OVERFLOWING) == [], (lang, width, "dashboard")
+        for chart in driver.find_elements(By.CSS_SELECTOR, "svg.chart"):
+            # Every chart has a text alternative and its table next to it.
+            assert chart.get_attribute("role") == "img" and chart.find_element(
+                By.TAG_NAME, "title").get_attribute("textContent")
+            section = chart.find_element(By.XPATH, "ancestor::section")
+            assert section.find_elements(By.TAG_NAME, "table")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import re
 from pathlib import Path
@@ -22,8 +23,11 @@ VIDEO_VISIT_TITLE = "See the doctor by video call"
 LAST_MONTH = (dt.datetime.now(dt.UTC).date().replace(day=1) - dt.timedelta(days=10)).isoformat()
 
 
-def log_in(server: RunningServer) -> httpx.Client:
+def log_in(server: RunningServer, lang: str | None = "en") -> httpx.Client:
+    """A logged-in manager; reading English unless ``lang`` says otherwise (None: the default)."""
     browser = httpx.Client(base_url=server.url, timeout=60)
+    if lang:
+        browser.cookies.set("lang", lang)
     token = re.search(r'name="csrf" value="([^"]+)"', browser.get("/login").text)
     assert token
     assert browser.post("/login", data={"email": EMAIL, "password": PASSWORD,
@@ -32,8 +36,10 @@ def log_in(server: RunningServer) -> httpx.Client:
 
 
 def rows_of(response: httpx.Response) -> list[list[str]]:
+    """A CSV's table: what follows the lines that say what it holds and the empty line."""
     assert response.status_code == 200, response.text
-    return list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
+    return rows[rows.index([]) + 1:]
 
 
 @pytest.fixture
@@ -72,9 +78,9 @@ def test_login_is_required_and_csrf_protected(manager_server: RunningServer) -> 
             assert "httponly" in cookie and "samesite=strict" in cookie
             page = browser.get("/dashboard")
             assert page.status_code == 200 and "<svg" in page.text and "–" in page.text
-            rows = rows_of(browser.get("/dashboard/languages.csv"))
-            assert rows[0] == ["Language", "Started", "Finished"]
-            assert ["繁體中文 (Taiwan)", "–", "–"] in rows
+            rows = rows_of(browser.get("/dashboard/languages.csv", params={"lang": "en"}))
+            assert rows[0] == ["Language", "Started", "Finished", "Completion rate"]
+            assert ["Chinese (Taiwan)", "–", "–", "–"] in rows
             assert browser.get("/dashboard/nothing.csv").status_code == 404
     finally:
         stop_server(server)
@@ -140,9 +146,9 @@ def test_shipped_lessons_count_under_their_topic_with_no_flag(
                  reached=[8, 8])]))).status_code == 200
         browser = log_in(server)
         rows = rows_of(browser.get("/dashboard/topics.csv"))
-        assert ["Telehealth", "13", "11"] in rows
-        assert ["Mobile payment", "8", "8"] in rows
-        assert ["Other", "0", "0"] in rows  # a shipped lesson is never counted as "Other"
+        assert ["Telehealth", "13", "11", "85%"] in rows
+        assert ["Mobile payment", "8", "8", "100%"] in rows
+        assert ["Other", "0", "0", "–"] in rows  # a shipped lesson is never counted as "Other"
         lessons = rows_of(browser.get("/dashboard/lessons.csv"))
         titles = {r[1]: r[0] for r in lessons[1:]}
         assert titles[VIDEO_VISIT_TITLE] == "Telehealth"  # titles from the shipped lessons
@@ -158,7 +164,85 @@ def test_before_any_release_the_page_says_when_the_first_comes(
         browser = log_in(server)
         page = browser.get("/dashboard")
         assert page.status_code == 200 and "No report yet" in page.text
-        assert rows_of(browser.get("/dashboard/total.csv")) == [["", "Started", "Finished"]]
+        assert rows_of(browser.get("/dashboard/total.csv")) == [
+            ["", "Started", "Finished", "Completion rate"]]
+        browser.close()
+    finally:
+        stop_server(server)
+
+
+def test_the_dashboard_is_in_taiwan_chinese_by_default_and_english_on_request(
+        manager_server: RunningServer) -> None:
+    server = manager_server
+    try:
+        kiosk = server.enrol("萬華社區活動中心")
+        assert server.upload(kiosk, body_of(batch(kiosk.id, [
+            item(day=LAST_MONTH, lesson_id="video-visit", starts=1234, completions=617,
+                 reached=[1234, 900]),
+            item(day=LAST_MONTH, lesson_id="receive-money", language="vi", starts=6,
+                 completions=3, reached=[6, 3])]))).status_code == 200
+        login = httpx.get(server.url + "/login")
+        assert '<html lang="zh-Hant-TW">' in login.text and "電子郵件地址" in login.text
+        browser = log_in(server, lang=None)
+        page = browser.get("/dashboard").text
+        assert '<html lang="zh-Hant-TW">' in page and "數位平權報表" in page
+        month = dt.date.fromisoformat(LAST_MONTH)
+        assert f"{month.year}年{month.month}月" in page  # the period, as Taiwan writes it
+        assert "視訊看醫生" in page and "遠距醫療" in page  # titles from lessons.po
+        assert "video call" not in page and "Telehealth" not in page and "Started" not in page
+        assert "1,234" in page and "50%" in page  # grouped by Babel; 617 / 1,234
+        assert "越南文" in page
+        # Every page offers the other language, keeping what the manager was looking at.
+        switch = re.search(r'<a href="(/dashboard\?[^"]*)" lang="en"', page)
+        assert switch, page
+        english = browser.get(html.unescape(switch.group(1)))
+        assert english.status_code == 200 and '<html lang="en">' in english.text
+        assert "Digital-equity report" in english.text and "See the doctor by video call" in \
+            english.text
+        assert english.cookies.get("lang") == "en"  # remembered ...
+        again = browser.get("/dashboard").text  # ... on the next page, with no parameter
+        assert '<html lang="en">' in again and "Completion rate" in again
+        assert "1,234" in again and "Vietnamese" in again
+        # A CSV speaks the page's language but keeps plain numbers for a spreadsheet.
+        zh_rows = rows_of(browser.get("/dashboard/topics.csv", params={"lang": "zh_Hant_TW"}))
+        assert zh_rows[0] == ["主題", "開始", "完成", "完成率"]
+        tele = next(r for r in zh_rows if r[0] == "遠距醫療")
+        assert tele[1] == "1234" and tele[3] == ("–" if tele[2] == "–" else "50%")
+        # A rate is hidden wherever one of its parts is (here the 3 of 6 learners in Vietnamese).
+        languages = rows_of(browser.get("/dashboard/languages.csv"))
+        assert ["Vietnamese", "6", "–", "–"] in languages
+        assert browser.get("/dashboard", params={"lang": "fr"}).status_code == 200
+        browser.close()
+    finally:
+        stop_server(server)
+
+
+def test_every_csv_names_its_period_and_filter_in_its_name_and_first_lines(
+        manager_server: RunningServer) -> None:
+    server = manager_server
+    try:
+        kiosk = server.enrol()
+        assert server.upload(kiosk, body_of(batch(kiosk.id, [
+            item(day=LAST_MONTH, starts=9, completions=7, reached=[9, 8, 7]),
+            item(day=LAST_MONTH, lesson_id="video-visit", starts=6, completions=5,
+                 reached=[6, 5])]))).status_code == 200
+        browser = log_in(server)
+        period = LAST_MONTH[:7]
+        month = dt.date.fromisoformat(LAST_MONTH).strftime("%B %Y")
+        centres = browser.get("/dashboard/centres.csv")
+        assert f'filename="kiosk-centres-{period}.csv"' in centres.headers["content-disposition"]
+        lines = list(csv.reader(io.StringIO(centres.text.lstrip("\ufeff"))))
+        assert lines[:3] == [["Digital-equity report", "By centre"], ["Period", month], []]
+        funnel = browser.get("/dashboard/funnel.csv",
+                             params={"period": period, "lesson": "video-visit"})
+        assert (f'filename="kiosk-funnel-{period}-video-visit.csv"'
+                in funnel.headers["content-disposition"])
+        lines = list(csv.reader(io.StringIO(funnel.text.lstrip("\ufeff"))))
+        assert lines[2] == ["Lesson", "See the doctor by video call"] and lines[3] == []
+        zh = browser.get("/dashboard/funnel.csv",
+                         params={"period": period, "lesson": "video-visit", "lang": "zh_Hant_TW"})
+        first = list(csv.reader(io.StringIO(zh.text.lstrip("\ufeff"))))[:3]
+        assert first[1][0] == "期間" and first[2] == ["課程", "視訊看醫生"]
         browser.close()
     finally:
         stop_server(server)

@@ -184,15 +184,27 @@ def _tables_in(page: str) -> dict[str, list[list[str]]]:
 
 
 def _figures(period: str, table: str, rows: list[list[str]], lesson: str | None,
-             titles: dict[str, str]) -> dict[Figure, str]:
-    """Shown figures of one table (header row first), keyed by what they count."""
+             titles: dict[str, str], previous: dict[str, str] | None = None
+             ) -> dict[Figure, str]:
+    """Shown figures of one table (header row first), keyed by what they count.
+
+    ``previous``: the label of the previous period's row in "total" -> that period."""
     if not rows:
         return {}
     header, out = rows[0], {}
     for row in rows[1:]:
-        row = [c[1:] if c.startswith("'") else c for c in row]  # CSV neutralisation
+        # CSV neutralisation; the page groups thousands ("1,234") the way its language does
+        row = [(c[1:] if c.startswith("'") else c).replace(",", "") for c in row]
         if table == "funnel":
             out[(period, "funnel", f"{lesson}:{row[0]}", "reached")] = row[1]
+        elif table == "total" and row[0] != "All":  # the previous period, from its release
+            before = (previous or {})[row[0]]
+            out[(before, table, "All", "started")] = row[1]
+            out[(before, table, "All", "finished")] = row[2]
+        elif table == "stops":  # the two funnel cells the step where most stop rests on
+            if row[1].isdigit():
+                out[(period, "funnel", f"{titles[row[0]]}:{row[1]}", "reached")] = row[3]
+                out[(period, "funnel", f"{titles[row[0]]}:{int(row[1]) + 1}", "reached")] = row[4]
         elif table in ("total", "topics", "languages", "centres", "trend"):
             out[(period, table, row[0], "started")] = row[1]
             out[(period, table, row[0], "finished")] = row[2]
@@ -203,11 +215,23 @@ def _figures(period: str, table: str, rows: list[list[str]], lesson: str | None,
     return out
 
 
+def _counts(tables: dict[str, list[list[str]]]) -> dict[str, list[list[str]]]:
+    """Each table's counts, rates and "–" cells, in place, whatever language labels them."""
+    return {name: [[c.replace(",", "") for c in row if re.fullmatch(r"[\d,]+%?|–", c)]
+                   for row in rows[1:]] for name, rows in tables.items() if name != "quiet"}
+
+
 def collect(client: httpx.Client, titles: dict[str, str]) -> tuple[list[str], dict[Figure, str]]:
-    """Every figure on every page and in every CSV, each source checked against the others."""
+    """Every figure on every page and in every CSV, each source checked against the others.
+
+    The figures are keyed by the English labels; the same page and CSVs in Taiwan Chinese (the
+    default) must show exactly the same cells in the same places."""
+    client.cookies.set("lang", "en")
     first = client.get("/dashboard")
     assert first.status_code == 200, first.text
-    periods = re.findall(r'<option value="(\d{4}-(?:Q\d|\d\d))"', first.text)
+    options = re.findall(r'<option value="(\d{4}-(?:Q\d|\d\d))"[^>]*>([^<]*)<', first.text)
+    periods = [code for code, _ in options]
+    previous = {f"Previous period: {html.unescape(label)}": code for code, label in options}
     seen: dict[Figure, str] = {}
 
     def add(figures: dict[Figure, str], source: str) -> None:
@@ -226,14 +250,27 @@ def collect(client: httpx.Client, titles: dict[str, str]) -> tuple[list[str], di
             charted = re.findall(r'<text class="value"[^>]*>([^<]*)</text>', page.text)
             tabled = {c for rows in _tables_in(page.text).values() for r in rows for c in r}
             assert charted and set(map(html.unescape, charted)) <= tabled, params
+            chinese = client.get("/dashboard", params={**params, "lang": "zh_Hant_TW"})
+            client.cookies.set("lang", "en")
+            assert '<html lang="zh-Hant-TW">' in chinese.text, params
+            assert _counts(_tables_in(chinese.text)) == _counts(_tables_in(page.text)), params
             for table, rows in _tables_in(page.text).items():
                 if table != "quiet":
-                    add(_figures(period, table, rows, lesson, titles), f"page {params}")
-                response = client.get(f"/dashboard/{table}.csv", params=params)
-                assert response.status_code == 200
-                csv_rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
-                if table != "quiet":
-                    add(_figures(period, table, csv_rows, lesson, titles), f"csv {params}")
+                    add(_figures(period, table, rows, lesson, titles, previous), f"page {params}")
+                for lang in ("zh_Hant_TW", "en"):
+                    response = client.get(f"/dashboard/{table}.csv",
+                                          params={**params, "lang": lang})
+                    assert response.status_code == 200
+                    lines = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
+                    csv_rows = lines[lines.index([]) + 1:]  # after what the file holds
+                    if table == "quiet":
+                        continue
+                    if lang == "en":
+                        add(_figures(period, table, csv_rows, lesson, titles, previous),
+                            f"csv {params}")
+                    else:
+                        assert (_counts({table: csv_rows})
+                                == _counts({table: [[""], *rows[1:]]})), (table, params)
     return periods, seen
 
 

@@ -16,6 +16,7 @@ from kiosk.server.storage import Store
 from kiosk.server.storage import releases as saved
 from kiosk.server.suppression import SUPPRESSED, Problem, audit, protect, required_interval
 from kiosk.server.svg import bar_chart
+from kiosk.server.words import Words
 from tests.server.test_storage import NOW, enrolled, make_batch
 
 
@@ -84,15 +85,22 @@ def test_a_release_shows_only_its_cells_and_every_lesson_under_its_topic(store: 
     made = make_releases(store, catalogue, today=dt.date(2025, 11, 30), delay_days=3)
     assert made == ["2025-10"]  # its quarter waits for December
     report = build_report(store, catalogue, "2025-10", None, today=dt.date(2025, 11, 30),
-                          quiet_days=7)
+                          quiet_days=7, words=Words.of("en"))
     topics = {r[0]: r[1:] for r in report.topics.rows}
-    assert topics["Telehealth"] == ["6", "6"]  # video-visit: no flag needed, no "Other"
-    assert topics["Other"] == ["0", "0"]  # listed whatever the figures, and nothing in it
+    assert topics["Telehealth"] == ["6", "6", "100%"]  # video-visit: no flag, no "Other"
+    assert topics["Other"] == ["0", "0", "–"]  # listed whatever the figures; no rate of 0/0
     lessons = {r[1]: r[2:] for r in report.lessons.rows}
-    assert lessons["Receive money and check that it arrived"] == ["5", "5"]
-    assert report.total.rows == [["All", "30", "25"]]
+    assert lessons["Receive money and check that it arrived"] == ["5", "5", "100%"]
+    assert report.total.rows == [["All", "30", "25", "83%"]]
     assert report.funnel_lesson == "pay-shop-qr" and report.funnel.rows[0][0] == "1"
     assert [r[0] for r in report.trend.rows] == ["October 2025"]
+    # The same release in Taiwan Chinese: titles from the lesson catalogs, the month by Babel.
+    zh = build_report(store, catalogue, "2025-10", None, today=dt.date(2025, 11, 30),
+                      quiet_days=7, words=Words.of("zh_Hant_TW"))
+    assert zh.total.rows == [["全部", "30", "25", "83%"]]
+    assert {r[0] for r in zh.topics.rows} >= {"其他"} and "Telehealth" not in str(zh.topics.rows)
+    assert "Receive money and check that it arrived" not in str(zh.lessons.rows)
+    assert [r[0] for r in zh.trend.rows] == ["2025年10月"]
 
 
 def test_late_figures_and_deletions_reach_only_the_next_release(store: Store) -> None:
@@ -118,11 +126,12 @@ def test_late_figures_and_deletions_reach_only_the_next_release(store: Store) ->
     assert november[(centre, "en", "book-appointment")] == [8, 8]
     assert november[(centre, "en", "pay-shop-qr")] == [4, 0]
     report = build_report(store, catalogue, "2025-11", None, today=dt.date(2025, 12, 4),
-                          quiet_days=7)
+                          quiet_days=7, words=Words.of("en"))
     lessons = {r[1]: r[2:] for r in report.lessons.rows}
-    assert lessons["Pay a shop with a QR code"] == [SUPPRESSED, "0"]  # 4 is never shown
+    # 4 is never shown, nor its rate (which would give it away with the 0)
+    assert lessons["Pay a shop with a QR code"] == [SUPPRESSED, "0", SUPPRESSED]
     figures = [c for t in report.tables if t.name != "quiet" for row in t.rows
-               for c in row[-1 if t.name == "funnel" else -2:]]
+               for c in row[t.numeric_from:]]
     assert figures and not {"1", "2", "3", "4"} & set(figures)
 
 
@@ -146,3 +155,28 @@ def test_a_quarter_left_unmade_by_a_stop_is_made_later_from_its_months(store: St
         "2025-Q4"]
     assert saved.release_cells(store, "2025-12") == december
     assert saved.release_cells(store, "2025-Q4") == quarter
+
+
+def test_first_screen_answers_stops_previous_period_and_every_kiosk(store: Store) -> None:
+    _store_with_months(store)
+    catalogue = Catalogue.guess()
+    make_releases(store, catalogue, today=dt.date(2025, 12, 4), delay_days=3)
+    en = build_report(store, catalogue, "2025-11", None, today=dt.date(2025, 12, 4),
+                      quiet_days=7, words=Words.of("en"))
+    # Last period's total beside this one's, from October's own release.
+    assert en.total.rows[1] == ["Previous period: October 2025", "30", "25", "83%"]
+    # pay-shop-qr reached 19, 17, 14 in October and none reached step 4: most learners stop
+    # at step 3, named by the lesson's title and what the step says, in the manager's language.
+    october = build_report(store, catalogue, "2025-10", None, today=dt.date(2025, 12, 4),
+                           quiet_days=7, words=Words.of("zh_Hant_TW"))
+    step_text = catalogue.step_text("pay-shop-qr", 3)
+    assert step_text and "Step 3" not in step_text
+    zh_title = Words.of("zh_Hant_TW").lesson_text(catalogue.lesson_title("pay-shop-qr"))
+    row = next(r for r in october.stops.rows if r[0] == zh_title)
+    assert row[1] == "3" and row[3:] == ["14", "0"]
+    assert row[2] == Words.of("zh_Hant_TW").lesson_text(step_text) != step_text
+    assert october.total.rows[1:] == []  # no September release: no previous row
+    # Every kiosk with its centre and last contact, not only the quiet ones.
+    kiosks = {r[1]: r for r in en.quiet.rows}
+    assert set(kiosks) == {"Wanhua", "Beitou"}
+    assert all(r[4] in ("Sending", "Quiet") for r in kiosks.values())

@@ -129,16 +129,14 @@ def test_enrol_answer_sync_and_the_dashboard_shows_the_kiosks_figures(
     snap = server.store()
     snap.add_manager(EMAIL, hash_password(PASSWORD))
     snap.close()
-    with httpx.Client(base_url=server.url) as browser:
+    with httpx.Client(base_url=server.url, cookies={"lang": "en"}) as browser:  # lesson titles
         token = re.search(r'name="csrf" value="([^"]+)"', browser.get("/login").text)
         assert token
         assert browser.post("/login", data={"email": EMAIL, "password": PASSWORD,
                                             "csrf": token.group(1)}).status_code == 303
-        lessons = list(csv.reader(io.StringIO(
-            browser.get("/dashboard/lessons.csv").text.lstrip("\ufeff"))))
+        lessons = table_of(browser.get("/dashboard/lessons.csv").text)
         shown = {row[1]: (row[2], row[3]) for row in lessons[1:] if row[2] != "0"}
-        funnel = list(csv.reader(io.StringIO(browser.get(
-            "/dashboard/funnel.csv?lesson=pay-shop-qr").text.lstrip("\ufeff"))))
+        funnel = table_of(browser.get("/dashboard/funnel.csv?lesson=pay-shop-qr").text)
     expected: dict[str, tuple[str, str]] = {}
     for (_, lesson, _, _), (starts, completions, _) in ledger.figures().items():
         expected[LIBRARY.lessons[lesson].title] = (str(starts), str(completions))
@@ -147,6 +145,12 @@ def test_enrol_answer_sync_and_the_dashboard_shows_the_kiosks_figures(
     reached = ledger.figures()[(clock.day, "pay-shop-qr", 1, "zh_Hant_TW")][2]
     assert [row[1] for row in funnel[1:]] == [str(n) if n >= 5 else "–" for n in reached]
     assert reached[0] == 12 and reached[-1] == 9
+
+
+def table_of(text: str) -> list[list[str]]:
+    """A dashboard CSV's table: after the lines that say what it holds, and an empty line."""
+    lines = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    return lines[lines.index([]) + 1:]
 
 
 class Recording:
