@@ -194,7 +194,8 @@ def _figures(period: str, table: str, rows: list[list[str]], lesson: str | None,
     header, out = rows[0], {}
     for row in rows[1:]:
         # CSV neutralisation; the page groups thousands ("1,234") the way its language does
-        row = [(c[1:] if c.startswith("'") else c).replace(",", "") for c in row]
+        row = [(c[1:] if c.startswith("'") else c) for c in row]
+        row = [c.replace(",", "") if re.fullmatch(r"[\d,]+", c) else c for c in row]
         if table == "funnel":
             out[(period, "funnel", f"{lesson}:{row[0]}", "reached")] = row[1]
         elif table == "total" and row[0] != "All":  # the previous period, from its release

@@ -142,7 +142,8 @@ def test_enrol_answer_sync_and_the_dashboard_shows_the_kiosks_figures(
         expected[LIBRARY.lessons[lesson].title] = (str(starts), str(completions))
     assert shown == expected == {LIBRARY.lessons["pay-shop-qr"].title: ("12", "9"),
                                  LIBRARY.lessons["book-appointment"].title: ("6", "6")}
-    reached = ledger.figures()[(clock.day, "pay-shop-qr", 1, "zh_Hant_TW")][2]
+    version = LIBRARY.lessons["pay-shop-qr"].version
+    reached = ledger.figures()[(clock.day, "pay-shop-qr", version, "zh_Hant_TW")][2]
     assert [row[1] for row in funnel[1:]] == [str(n) if n >= 5 else "–" for n in reached]
     assert reached[0] == 12 and reached[-1] == 9
 

@@ -20,7 +20,7 @@ from kiosk.progress import ProgressStore
 from kiosk.sync.client import Uploader, load_credentials
 from kiosk.sync.outbox import Outbox
 from tests.server.conftest import RunningServer, stop_server
-from tests.sync.helpers import Clock, Ledger, server_figures, take_lesson
+from tests.sync.helpers import LIBRARY, Clock, Ledger, server_figures, take_lesson
 from tests.sync.test_e2e import enrol_by_cli, kiosk_cli, start
 
 KEY_LESSON, LANGUAGE = "pay-shop-qr", "en"
@@ -70,7 +70,7 @@ def test_a_replaced_store_keeps_the_days_figures_and_sends_what_was_queued(
     enrol_by_cli(server, home)
     database = home / "progress.db"
     clock, ledger = Clock(), Ledger()
-    key = (clock.day, KEY_LESSON, 1, LANGUAGE)
+    key = (clock.day, KEY_LESSON, LIBRARY.lessons[KEY_LESSON].version, LANGUAGE)
 
     # Morning: five learners, synced. Midday: three more, queued while the server is away.
     store = ProgressStore.open(database, clock=clock)
@@ -138,7 +138,7 @@ def test_more_answers_after_the_store_is_replaced_only_raise_the_days_figures(
     enrol_by_cli(server, home)
     database = home / "progress.db"
     clock, ledger = Clock(), Ledger()
-    key = (clock.day, KEY_LESSON, 1, LANGUAGE)
+    key = (clock.day, KEY_LESSON, LIBRARY.lessons[KEY_LESSON].version, LANGUAGE)
     store = ProgressStore.open(database, clock=clock)
     for seed in range(3):  # three syncs: the old store's revision for the key reaches 3
         learners(store, clock, ledger, 2, seed=seed)
