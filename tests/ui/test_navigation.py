@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from kiosk.i18n import translations_for
+from kiosk.i18n.coverage import shown_lessons
+
 pytestmark = pytest.mark.ui
 
 
@@ -48,3 +51,38 @@ def test_i_have_finished_forgets_the_learner(kiosk):
     assert kiosk.screen_name == "welcome"
     assert kiosk.app.store.active_session() is None
     assert kiosk.app.learner_id == ""
+
+
+def _cards(kiosk):
+    return [card.lesson_id for card in kiosk.screen.ids.cards.children[::-1]]
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+@pytest.mark.parametrize("size", ["standard", "largest"])
+def test_every_lesson_of_a_topic_is_on_one_page_and_back_returns(kiosk, size, language):
+    """Pages hold what fits (long words make fewer cards a page); paging forward shows every
+    lesson of the topic once, in order, and "Previous lessons" brings back the same pages."""
+    app = kiosk.app
+    kiosk.start_as_guest()
+    app.set_language(language)
+    app.set_display(text_size=size)
+    for topic in app.library.topics:
+        app.open_topic(topic.id)
+        kiosk.frames(6)
+        pages = [_cards(kiosk)]
+        while kiosk.screen.has_more:
+            kiosk.tap(kiosk.screen.ids.more)
+            kiosk.frames(6)
+            pages.append(_cards(kiosk))
+            assert len(pages) < 12, pages
+        shown = [lesson_id for page in pages for lesson_id in page]
+        lessons, _ = shown_lessons(app.library.lessons_in(topic.id), translations_for(language))
+        expected = [lesson.id for lesson in lessons]
+        assert shown == expected, f"{topic.id} {size} {language}: {pages}"
+        for page in reversed(pages[:-1]):
+            kiosk.tap(kiosk.screen.ids.back)
+            kiosk.frames(6)
+            assert _cards(kiosk) == page
+        kiosk.tap(kiosk.screen.ids.back)  # "Back to topics" on the first page
+        kiosk.frames(4)
+        assert kiosk.screen_name == "topics"
