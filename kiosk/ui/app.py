@@ -481,9 +481,13 @@ class KioskApp(App):
         self.language = language
 
     def set_language(self, language: str) -> None:
-        """Switch language now: the current screen is drawn again, the learner's place kept."""
+        """Switch language now: the current screen is drawn again, the learner's place kept;
+        a signed-in learner's profile remembers the choice for next time."""
         self._use_language(language)
         self.notices = list(self.store.notices) + self._lesson_notices()
+        if self.profile_picture:  # a profile remembers its language, as it does "Aa"
+            learner_id, chosen = self.learner_id, self.language
+            self._save(lambda: self.profiles.set_preferences(learner_id, language=chosen))
         if self.player is not None:
             self.player.language = self.language
             self._save(lambda: self.store.set_language(self.learner_id, self.player.lesson.id,

@@ -179,3 +179,23 @@ def test_guest_display_choice_lasts_until_they_leave(kiosk):
     assert kiosk.app.theme.text_size == "large"
     kiosk.tap("I have finished")
     assert kiosk.app.theme.text_size == "standard"
+
+
+def test_a_language_chosen_after_signing_in_comes_back_with_the_profile(kiosk):
+    """Found by reading (issue 13): the language switch was never saved to the profile, while
+    the "Aa" choice was."""
+    from kiosk.i18n import language_name
+    from kiosk.ui.widgets.language import SHORT_NAMES
+
+    make_profile(kiosk, "Star", "4321")
+    kiosk.tap(SHORT_NAMES)
+    [picker] = kiosk.popups()
+    kiosk.tap(kiosk.find(language_name("vi"), within=picker))
+    kiosk.frames(3)
+    assert kiosk.app.language == "vi"
+    learner = kiosk.app.learner_id
+    assert kiosk.app.profiles.get(learner).language == "vi"
+    kiosk.tap("Tôi đã học xong")  # "I have finished"
+    assert kiosk.app.language == "en"  # the next person gets the kiosk's own language
+    sign_in(kiosk, "Star", "4321")
+    assert kiosk.app.language == "vi"
