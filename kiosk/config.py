@@ -53,7 +53,7 @@ class Settings:
     currency: str = "TWD"
     language: str = "zh_Hant_TW"  # the language a new learner sees first
     # The languages offered on screen, in this order (a subset of kiosk.i18n.LANGUAGES).
-    languages: tuple[str, ...] = ("zh_Hant_TW", "en", "vi", "id")
+    languages: tuple[str, ...] = LANGUAGES
     # The screen the touch-target sizes are checked against: a 10-inch 1280x800 panel by default.
     screen_inches: float = 10.1
     screen_width: int = 1280

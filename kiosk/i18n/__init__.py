@@ -213,6 +213,16 @@ def fill(text: str, values: dict[str, Value], *, locale: str = SOURCE_LANGUAGE,
 ENDONYMS = {"zh_Hant_TW": "繁體中文（台灣）", "id": "Bahasa Indonesia"}
 
 
+# How each language is written on the small language button: short, in its own script, so that
+# anyone recognises their own among them.
+SHORT_NAMES = {"zh_Hant_TW": "中文", "en": "EN", "vi": "VI", "id": "ID"}
+
+
+def short_names(codes: tuple[str, ...] = LANGUAGES) -> str:
+    """The language button's words: ``中文 · EN · VI · ID``."""
+    return " · ".join(SHORT_NAMES.get(code, code) for code in codes)
+
+
 def language_name(code: str) -> str:
     """A language's name written in that language, for the language buttons."""
     if code in ENDONYMS:

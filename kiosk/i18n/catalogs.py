@@ -24,9 +24,12 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po, write_po
 
-from kiosk.config import PROJECT_ROOT
 from kiosk.i18n import DOMAINS, LANGUAGES, LOCALES_DIR, SOURCE_LANGUAGE, languages_of
 from kiosk.i18n.extract import extract_kv, extract_lessons
+
+# The checkout the catalogs are extracted from (kiosk.config imports kiosk.i18n, so it is not
+# asked: that would make a loop).
+PROJECT_ROOT = LOCALES_DIR.parent
 
 # UI strings come from Python code and .kv files; lesson text from the lesson files. The same
 # mapping is in babel.cfg / babel-lessons.cfg for people who run pybabel by hand.

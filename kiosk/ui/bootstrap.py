@@ -18,7 +18,8 @@ def prepare(settings: Settings, *, headless: bool = False, fullscreen: bool = Fa
     # console log is never switched off: Kivy routes stderr through it, so turning it off would
     # hide tracebacks too. KIOSK_QUIET_KIVY only raises its level.
     if headless:
-        # Real rendering with Mesa's software GL and no X server (see PLATFORM.md).
+        # Real rendering with Mesa's software GL (llvmpipe) and no X server: the same pixels
+        # a kiosk shows, which the layout and contrast audits measure.
         os.environ["SDL_VIDEODRIVER"] = "offscreen"
         os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 

@@ -14,13 +14,13 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
 
-from kiosk.i18n import language_name
+from kiosk.i18n import language_name, short_names
 from kiosk.ui.widgets.common import BigButton
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
 # What the small button shows: every language's own short form, so anyone recognises it.
-SHORT_NAMES = "中文 · EN · VI · ID"
+SHORT_NAMES = short_names()
 
 
 class LanguageButton(ButtonBehavior, Label):
