@@ -22,15 +22,13 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
+from kiosk.protocol import MAX_BODY_BYTES, MAX_ITEMS
 from kiosk.server.catalogue import Catalogue
 from kiosk.server.problems import Problem, Refusal
 from kiosk.server.ratelimit import RateLimiter
 from kiosk.server.signing import FRESHNESS_SECONDS, read_headers, verify
 from kiosk.server.storage import IngestResult, Replayed, Store
 from kiosk.server.wire import Batch
-
-MAX_BODY_BYTES = 256 * 1024  # a 500-item batch is about 70 KiB
-MAX_ITEMS = 500  # 90 days x 5 lessons x 1 language fits in one; a kiosk splits anything larger
 
 
 @dataclass

@@ -33,9 +33,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kiosk.protocol import MAX_FUNNEL_STEPS as MAX_STEPS  # shared with the kiosk
+
 LANGUAGES = ("zh_Hant_TW", "en", "vi", "id")
 LESSON_ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-MAX_STEPS = 200  # longest funnel a lesson may report; real lessons have about ten steps
 MAX_COUNT = 1_000_000  # one kiosk, one day, one lesson: far above anything real
 
 Language = Literal["zh_Hant_TW", "en", "vi", "id"]

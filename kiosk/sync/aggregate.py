@@ -39,9 +39,9 @@ import json
 from dataclasses import dataclass
 
 from kiosk.progress import ProgressStore
+from kiosk.protocol import MAX_FUNNEL_STEPS as MAX_STEPS  # shared with the server
 
 Key = tuple[str, str, int, str]  # (day, lesson_id, lesson_version, language)
-MAX_STEPS = 200  # the server's longest funnel (kiosk.server.wire.MAX_STEPS)
 
 _ATTEMPTS_SEEN = "aggregate.attempts_seen"
 _STARTS_SEEN = "aggregate.starts_seen"

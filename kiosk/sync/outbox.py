@@ -24,12 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.progress import ProgressStore
+from kiosk.protocol import MAX_BODY_BYTES, MAX_ITEMS  # the server's limits, defined once
 from kiosk.sync import aggregate
 from kiosk.sync.aggregate import get_state, set_state
 
-# The server's limits (kiosk.server.ingest.MAX_ITEMS / MAX_BODY_BYTES; a test keeps them equal).
-MAX_ITEMS = 500
-MAX_BODY_BYTES = 256 * 1024
 BODY_MARGIN = 1024  # room for the envelope: batch id, the longest kiosk id, brackets
 
 # The wire names of an item, in order: exactly kiosk.server.wire.Item's fields.

@@ -7,7 +7,8 @@ import importlib
 
 import pytest
 
-MODULES = ["kiosk.signing", "kiosk.server.wire", "kiosk.server.problems", "kiosk.server.signing",
+MODULES = ["kiosk.signing", "kiosk.protocol", "kiosk.server.wire", "kiosk.server.problems",
+           "kiosk.server.signing",
            "kiosk.server.ratelimit", "kiosk.server.catalogue", "kiosk.server.codes",
            "kiosk.server.passwords", "kiosk.server.suppression", "kiosk.server.reports",
            "kiosk.server.svg", "kiosk.server.auth", "kiosk.server.storage.store",
