@@ -36,4 +36,7 @@ def create_app(config: ServerConfig, *, store: Store | None = None,
     from kiosk.server.dashboard import build_dashboard  # after the API: it adds the "/" redirect
 
     app.include_router(build_dashboard(store, catalogue, config, clock=clock))
+    from kiosk.server.equity import build_equity
+
+    app.include_router(build_equity(store, catalogue, config, clock=clock))
     return app

@@ -50,6 +50,9 @@ def add_server_parser(commands: Any) -> None:
                        help="a kiosk with no batch for this many days is listed as quiet")
     serve.add_argument("--release-delay-days", type=int, default=3, metavar="N",
                        help="release a month's report N days after it ends (default 3)")
+    serve.add_argument("--public-page", action="store_true",
+                       help="serve the public digital-equity page /equity (no login) with its "
+                            "open data and methods page; off by default")
 
     centre = with_db(sub.add_parser("add-centre", help="add a community centre"))
     centre.add_argument("name")
@@ -125,10 +128,14 @@ def _serve(args: argparse.Namespace, db: str) -> int:
     config = ServerConfig(db=db, host=args.host, port=args.port, lessons_dir=args.lessons,
                           limits=Limits(requests_per_minute=args.rate_limit),
                           secure_cookies=args.secure_cookies, quiet_days=args.quiet_days,
-                          release_delay_days=args.release_delay_days)
+                          release_delay_days=args.release_delay_days,
+                          public_page=args.public_page)
     store = open_store(db)
     print(f"Kiosk server, {store.kind} database: {describe_db(db)}", flush=True)
     print(f"Dashboard: {config.dashboard_url}", flush=True)
+    if config.public_page:
+        print(f"Public page: {config.dashboard_url.removesuffix('/dashboard')}/equity",
+              flush=True)
     if store.manager_count() == 0:
         db_arg = "" if args.db is None else f" --db {json.dumps(args.db)}"
         print("No manager can log in yet. Create the first one with:\n"

@@ -29,6 +29,8 @@ class ServerConfig:
     quiet_days: int = 7
     # A month is released this many days after it ends (kiosks that sync weekly are then in it).
     release_delay_days: int = 3
+    # The public digital-equity page (/equity, its open data and methods): off unless asked for.
+    public_page: bool = False
 
     @property
     def dashboard_url(self) -> str:

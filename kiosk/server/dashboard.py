@@ -34,7 +34,7 @@ from kiosk.server.reports import Report, Table, build_report, choices
 from kiosk.server.storage import Store
 from kiosk.server.suppression import MARGIN, SUPPRESSED, THRESHOLD
 from kiosk.server.svg import bar_chart
-from kiosk.server.words import LANG_COOKIE, N_, SWITCH_NAMES, Words, choose
+from kiosk.server.words import LANG_COOKIE, N_, Words, choose, switch_links
 
 HERE = Path(__file__).parent
 FONT = HERE.parents[1] / "assets" / "fonts" / "NotoSansTC-Regular.ttf"
@@ -97,10 +97,7 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
     def page(request: Request, name: str, context: dict[str, object],
              status: int = 200) -> HTMLResponse:
         words = words_of(request)
-        others = {k: v for k, v in request.query_params.items() if k != "lang"}
-        switch = [(SWITCH_NAMES[code], code,
-                   request.url.path + "?" + urlencode({**others, "lang": code}))
-                  for code in SWITCH_NAMES if code != words.language]
+        switch = switch_links(request.url.path, dict(request.query_params), words)
         response = templates.TemplateResponse(request, name, {
             **context, "_": words.gettext, "words": words, "switch": switch},
             status_code=status)

@@ -25,6 +25,7 @@ first two months (already published) as fixed constraints.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -32,8 +33,8 @@ from dataclasses import dataclass, field
 from kiosk.server.catalogue import Catalogue
 from kiosk.server.storage import Store
 from kiosk.server.storage import releases as saved
-from kiosk.server.storage.releases import Cube, StoredCell
-from kiosk.server.suppression import Problem, Relation, protect
+from kiosk.server.storage.releases import Cube, ReleaseAudit, StoredCell
+from kiosk.server.suppression import AuditResult, Problem, Relation, audit, protect
 from kiosk.server.wire import LANGUAGES
 
 DELAY_DAYS = 3
@@ -283,17 +284,33 @@ def _make_month(store: Store, catalogue: Catalogue, month: str, done: dict[str, 
         problem.add_cell(d.variables)
     problem.relations = relations(frame, list(cubes))
     suppressed = protect(problem)
+    # The same attacker, once more on what is published, for the public methods page: how many
+    # small cells were checked and the narrowest interval found (docs/PRIVACY.md).
+    checked = _whole_numbers(audit(problem, suppressed))
     made_day = today.isoformat()
     made = []
     if new:
         saved.save_release(store, month, "month", made_day=made_day, cube=cubes[month],
-                           cells=_stored_cells(month_defs, frame, suppressed, offset))
+                           cells=_stored_cells(month_defs, frame, suppressed, offset),
+                           audit=checked)
         done[month] = "month"
         made.append(month)
     if joint:
         saved.save_release(store, quarter, "quarter", made_day=made_day, cube=None,
                            cells=_stored_cells(quarter_defs, frame, suppressed,
-                                               offset + len(month_defs)))
+                                               offset + len(month_defs)),
+                           audit=checked)
         done[quarter] = "quarter"
         made.append(quarter)
     return made
+
+
+def _whole_numbers(result: AuditResult) -> ReleaseAudit:
+    """An audit's narrowest interval rounded inwards, as an attacker who knows counts are whole
+    numbers would read it (kiosk.server.suppression.protected does the same)."""
+    narrowest = None
+    if result.narrowest is not None:
+        value, low, high = result.narrowest
+        narrowest = (value, max(0, math.ceil(low - 1e-6)),
+                     None if math.isinf(high) else math.floor(high + 1e-6))
+    return ReleaseAudit(result.checked, narrowest, len(result.failures))

@@ -23,6 +23,7 @@ import datetime as dt
 import gettext as _gettext
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import urlencode
 
 from babel import Locale
 from babel.dates import format_skeleton
@@ -119,3 +120,15 @@ def _words(language: str) -> Words:
 # The topic of lessons the server cannot place (kiosk.server.catalogue.OTHER): its title is the
 # server's word, so it is translated here.
 OTHER_TOPIC = N_("Other")
+
+
+def switch_links(path: str, query: dict[str, str], words: Words) -> list[tuple[str, str, str]]:
+    """The language switch on every page: (name, code, link) for each other language, the same
+    page with the same choices.
+
+    >>> switch_links("/equity", {"period": "2026-11", "lang": "en"}, Words.of("en"))
+    [('中文', 'zh_Hant_TW', '/equity?period=2026-11&lang=zh_Hant_TW')]
+    """
+    others = {k: v for k, v in query.items() if k != "lang"}
+    return [(SWITCH_NAMES[code], code, path + "?" + urlencode({**others, "lang": code}))
+            for code in SWITCH_NAMES if code != words.language]

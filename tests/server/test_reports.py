@@ -151,10 +151,15 @@ def test_a_quarter_left_unmade_by_a_stop_is_made_later_from_its_months(store: St
     with store.backend.transaction() as tx:  # as if the process stopped between the two writes
         tx.execute("DELETE FROM release_cells WHERE period = '2025-Q4'")
         tx.execute("DELETE FROM releases WHERE period = '2025-Q4'")
+        tx.execute("DELETE FROM release_audits WHERE period = '2025-Q4'")  # same transaction
     assert make_releases(store, catalogue, today=dt.date(2026, 1, 10), delay_days=3) == [
         "2025-Q4"]
     assert saved.release_cells(store, "2025-12") == december
     assert saved.release_cells(store, "2025-Q4") == quarter
+    # Every release keeps its own attacker check, the remade quarter too.
+    audits = {entry.period: entry.audit for entry in saved.release_log(store)}
+    assert set(audits) == {"2025-10", "2025-11", "2025-12", "2025-Q4"}
+    assert all(a is not None and a.failures == 0 for a in audits.values())
 
 
 def test_first_screen_answers_stops_previous_period_and_every_kiosk(store: Store) -> None:

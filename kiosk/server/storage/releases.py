@@ -46,6 +46,14 @@ CREATE TABLE IF NOT EXISTS release_cells (  -- every cell of every table, shown 
     value BIGINT NOT NULL,
     shown INTEGER NOT NULL,
     PRIMARY KEY (period, table_name, row_key, measure)
+);
+CREATE TABLE IF NOT EXISTS release_audits (  -- the release's own attacker check, when made
+    period TEXT PRIMARY KEY,
+    checked INTEGER NOT NULL,              -- cells of 1-4 whose interval was worked out
+    narrowest_value INTEGER,               -- the cell with the narrowest interval (NULL: none)
+    narrowest_low INTEGER,
+    narrowest_high INTEGER,                -- NULL: no upper bound
+    failures INTEGER NOT NULL              -- cells narrower than the protection level
 )
 """
 
@@ -69,6 +77,24 @@ class StoredCell:
     position: int
     value: int
     shown: bool
+
+
+@dataclass(frozen=True)
+class ReleaseAudit:
+    """What the attacker's check found when a release was made (:func:`kiosk.server.suppression.
+    audit`): the intervals rounded inwards to whole numbers, as an attacker would."""
+
+    checked: int
+    narrowest: tuple[int, int, int | None] | None  # (cell value, low, high or None: unbounded)
+    failures: int
+
+
+@dataclass(frozen=True)
+class ReleaseEntry:
+    period: str
+    kind: str
+    made_day: str
+    audit: ReleaseAudit | None
 
 
 _ready: weakref.WeakSet[Store] = weakref.WeakSet()  # stores whose release tables exist
@@ -141,8 +167,29 @@ def release_cells(store: Store, period: str) -> list[StoredCell]:
                        int(r["value"]), bool(r["shown"])) for r in rows]
 
 
+def release_log(store: Store) -> list[ReleaseEntry]:
+    """Every release made, newest made first, with its audit (None for releases made before
+    audits were kept)."""
+    _ensure(store)
+    with store.backend.transaction() as tx:
+        rows = tx.query("SELECT r.period, r.kind, r.made_day, a.checked, a.narrowest_value, "
+                        "a.narrowest_low, a.narrowest_high, a.failures FROM releases r "
+                        "LEFT JOIN release_audits a ON a.period = r.period "
+                        "ORDER BY r.made_day DESC, r.period DESC")
+    out = []
+    for r in rows:
+        audit = None
+        if r["checked"] is not None:
+            narrowest = None if r["narrowest_value"] is None else (
+                int(r["narrowest_value"]), int(r["narrowest_low"]),
+                None if r["narrowest_high"] is None else int(r["narrowest_high"]))
+            audit = ReleaseAudit(int(r["checked"]), narrowest, int(r["failures"]))
+        out.append(ReleaseEntry(r["period"], r["kind"], r["made_day"], audit))
+    return out
+
+
 def save_release(store: Store, period: str, kind: str, *, made_day: str, cube: Cube | None,
-                 cells: list[StoredCell]) -> bool:
+                 cells: list[StoredCell], audit: ReleaseAudit | None = None) -> bool:
     """Write a release once; False if that period was already released (nothing written)."""
     _ensure(store)
 
@@ -168,6 +215,11 @@ def save_release(store: Store, period: str, kind: str, *, made_day: str, cube: C
                 tx.execute("INSERT INTO release_cells (period, table_name, row_key, measure, "
                            "position, value, shown) VALUES (?, ?, ?, ?, ?, ?, ?)",
                            [period, c.table, c.row, c.measure, c.position, c.value, int(c.shown)])
+            if audit is not None:
+                value, low, high = audit.narrowest or (None, None, None)
+                tx.execute("INSERT INTO release_audits (period, checked, narrowest_value, "
+                           "narrowest_low, narrowest_high, failures) VALUES (?, ?, ?, ?, ?, ?)",
+                           [period, audit.checked, value, low, high, audit.failures])
     except _Taken:
         return False
     return True
