@@ -1,18 +1,21 @@
-"""What is read aloud: each step's sentences, its feedback and the closing words. No Kivy.
+"""What is read aloud: each step's sentences and answers, its feedback and the closing words.
+No Kivy.
 
-The running kiosk narrates ``player_narration(player)``: the sentences the lesson player gives the
-screen, in the learner's language with money, dates and times formatted for it. ``audio build``
-renders the same texts for every language ahead of time with :func:`library_narrations`, which
-translates through each language's own catalog (it never switches the process's current
-language) and fills the values the way :meth:`kiosk.player.LessonPlayer.text` does; a test checks
-that the two agree, so a built clip is always the one the screen asks for.
+The words come from one place, :class:`kiosk.step_words.StepWords`, which the lesson player and
+the step screen use too: the step screen hands the narrator ``step_speech(player)`` (the step's
+sentences, then its choices counted from the top, or its items to order in their shown order)
+and ``feedback_speech(player, feedback)``, each with the language the words are in (English for
+a lesson not translated into the learner's language; the learner's for the kiosk's own words).
+``audio build`` lists the same words for every language ahead of time with
+:func:`library_narrations`, through each language's own catalog (it never switches the
+process's current language): every step as it opens (an order step also with the items placed
+so far) and every feedback :meth:`StepWords.every_feedback` names, from the same judge the player
+uses, so a new kind of feedback cannot be left without a clip (tests/test_speech_every_word.py
+drives a real player through every answer and checks each clip is there).
 
-Besides the step's own text, every word a learner is meant to read is spoken, and built ahead:
-the feedback after an answer (the hint after a wrong tap, the praise after a right one, each
-option's reason, the spot step's signs), the hint "I need help" shows, and the closing screen's
-sentences. Each narration
-carries its spoken forms per engine from the speech front end (:mod:`kiosk.speech.frontend`),
-made from the lesson's typed values: the screen text stays as it is, the voice says the words.
+Each narration carries its spoken forms per engine from the speech front end
+(:mod:`kiosk.speech.frontend`), made from the lesson's typed values: the screen text stays as it
+is, the voice says the words.
 
 >>> join_sentences(["Tap Scan.", "Is that right?"])
 'Tap Scan. Is that right?'
