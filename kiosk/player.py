@@ -70,10 +70,11 @@ class LessonPlayer:
     @property
     def words(self) -> StepWords:
         """The lesson's words in the learner's language (the screen's and the voice's)."""
+        translations = translations_for(self.language)  # follows a language switch
         words = self._words
-        if words is None or words.language != self.language or words.currency != self.currency:
-            words = self._words = StepWords(self.lesson, translations_for(self.language),
-                                            self.currency)
+        if (words is None or words.translations is not translations
+                or words.currency != self.currency):
+            words = self._words = StepWords(self.lesson, translations, self.currency)
         return words
 
     @property
