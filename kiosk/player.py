@@ -16,46 +16,16 @@ True
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
 from typing import Literal
 
-from kiosk.i18n import N_, _, fill, translations_for
-from kiosk.i18n.coverage import lesson_translator, text_language
-from kiosk.lessons.model import Lesson, PhoneScreen, Sign, Step
+from kiosk.i18n import _, translations_for
+from kiosk.lessons.model import Lesson, Step
 from kiosk.progress import LessonProgress, ProgressStore, StorageError
+from kiosk.step_words import ALREADY_DONE, GENERIC_HELP, NOT_THIS_YET, Feedback, StepWords
 
-GENERIC_HELP = {
-    "explain": N_("Read the words. When you are ready, tap Next."),
-    "tap": N_("Look at the practice phone on the right. Tap the part the words ask for."),
-    "choice": N_("Read each answer. Tap the one you think is right. You can try again."),
-    "order": N_("Tap the sentences in the order you would do them. Start with the first."),
-    "spot": N_("Look closely at the phone. Then tap It is real or It is fake."),
-}
-# A tap on the practice phone when the step asks for something else: like a real phone, it always
-# answers, kindly, and says where the answer is instead (issue 15: a silent phone looked broken).
-NOT_THIS_YET = {
-    "explain": N_("Not this one yet. Read the words, then tap Next."),
-    "choice": N_("Not this one yet. Choose one of the answers under the words."),
-    "order": N_("Not this one yet. Tap the sentences in the order you would do them."),
-    "spot": N_("Not this one yet. Look closely, then tap It is real or It is fake."),
-}
-ALREADY_DONE = N_("You have done this step. Tap Next when you are ready.")
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """What the learner sees after an answer. ``kind`` is "right" or "hint"; never a score."""
-
-    kind: Literal["right", "hint"]
-    text: str
-    point_at: str = ""  # an element id on the phone to draw attention to
-    signs: tuple[Sign, ...] = ()
-    screen: PhoneScreen | None = None  # the phone moves to this screen (a tap step's leads_to)
-
-    @property
-    def right(self) -> bool:
-        return self.kind == "right"
+# Kept importable from here, where the player's callers have always found them.
+__all__ = ["ALREADY_DONE", "GENERIC_HELP", "NOT_THIS_YET", "Feedback", "LessonPlayer"]
 
 
 @dataclass
@@ -75,6 +45,7 @@ class LessonPlayer:
     answer_shown: tuple[str, object] | None = None
     # Set when the store could not save: the lesson goes on, and the screen says so calmly.
     storage_problem: str = ""
+    _words: StepWords | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def begin(cls, store: ProgressStore, lesson: Lesson, learner_id: str, *, language: str,
@@ -97,32 +68,48 @@ class LessonPlayer:
                                                     total=self.lesson.step_count)
 
     @property
+    def words(self) -> StepWords:
+        """The lesson's words in the learner's language (the screen's and the voice's)."""
+        translations = translations_for(self.language)  # follows a language switch
+        words = self._words
+        if (words is None or words.translations is not translations
+                or words.currency != self.currency):
+            words = self._words = StepWords(self.lesson, translations, self.currency)
+        return words
+
+    @property
     def text_language(self) -> str:
         """The language the lesson's words are in: the learner's, or English when the lesson is
         not completely translated into it (never a mix; see kiosk.i18n.coverage)."""
-        return text_language(self.lesson, translations_for(self.language))
+        return self.words.text_language
 
     def text(self, source: str) -> str:
         """A lesson sentence in the learner's language, with its values filled in."""
-        translations = translations_for(self.language)
-        language = text_language(self.lesson, translations)
-        return fill(lesson_translator(self.lesson, translations)(source), self.lesson.values,
-                    locale=language, currency=self.currency)
+        return self.words.text(source)
 
     @property
     def sentences(self) -> list[str]:
-        return [self.text(s) for s in self.step.text]
+        return self.words.sentences(self.index)
+
+    @property
+    def narration(self) -> str:
+        """What is read when the step opens: its words, then its answers as the screen shows
+        them (in :attr:`text_language`)."""
+        return self.words.narration(self.index, self.picked)
+
+    @property
+    def answer_labels(self) -> list[str]:
+        """What the answer buttons say, top to bottom (choice and order steps)."""
+        return self.words.answer_labels(self.index, self.picked)
+
+    @property
+    def help_feedback(self) -> Feedback:
+        """The hint "I need help" shows, with the language it is in."""
+        return self.words.help(self.index, self.picked)
 
     @property
     def help_text(self) -> str:
-        step = self.step
-        if step.help:
-            return self.text(step.help)
-        if step.kind == "order" and self.picked:
-            return self.order_hint
-        if step.hint and step.kind in ("tap", "order"):
-            return self.text(step.hint)
-        return _(GENERIC_HELP[step.kind])
+        return self.help_feedback.text
 
     @property
     def answered(self) -> bool:
@@ -136,21 +123,12 @@ class LessonPlayer:
     def order_items(self) -> list[int]:
         """The order step's items as shown: shuffled the same way every time for a step, never
         already in the right order."""
-        items = list(range(len(self.step.items)))
-        shuffler = random.Random(f"{self.lesson.id}:{self.index}")
-        while items == sorted(items) and len(items) > 1:
-            shuffler.shuffle(items)
-        return items
+        return self.words.order_items(self.index)
 
     @property
     def order_hint(self) -> str:
-        """An order step's hint for where the learner is: the lesson's own (it is about the
-        first item: "Start with the camera.") until the first item is placed, then what comes
-        after the last one placed (issue 15: the first hint stayed after the camera was)."""
-        if not self.picked:
-            return self.text(self.step.hint)
-        done = self.text(self.step.items[self.picked[-1]])
-        return _("Not that one yet. You have done: {item} What comes next?").format(item=done)
+        """An order step's hint for where the learner is (see StepWords.order_hint)."""
+        return self.words.order_hint(self.index, self.picked)
 
     @property
     def is_last(self) -> bool:
@@ -164,9 +142,9 @@ class LessonPlayer:
         feedback the screen keeps, and redraws after a language or size change) as it was."""
         step = self.step
         if self.solved_here:
-            return Feedback("right", _(ALREADY_DONE))
+            return self.words.already_done()
         if step.kind != "tap":
-            return Feedback("hint", _(NOT_THIS_YET[step.kind]))
+            return self.words.not_this_yet(self.index)
         return self._answer(("tap", element_id))
 
     def choose(self, option: int) -> Feedback | None:
@@ -212,40 +190,12 @@ class LessonPlayer:
             return None
         kind, value = self.answer_shown
         if kind == "help":
-            hint_at = self.step.target if self.step.kind == "tap" else ""
-            return Feedback("hint", self.help_text, point_at=hint_at)
+            return self.help_feedback
         return self._judge(kind, value)[1]
 
     def _judge(self, kind: str, value: object) -> tuple[bool, Feedback]:
         """Whether an answer is right, and what to say. Pure: nothing is recorded here."""
-        step = self.step
-        if kind == "tap":
-            if value == step.target:
-                # The phone's next screen is part of the answer: redrawn with it after a
-                # language or size change, and on a resumed answered step.
-                return True, Feedback("right", self.text(step.praise) if step.praise
-                                      else _("Well done."), screen=step.leads_to)
-            return False, Feedback("hint", self.text(step.hint), point_at=step.target)
-        if kind == "choice":
-            assert isinstance(value, int)
-            chosen = step.options[value]
-            return chosen.correct, Feedback("right" if chosen.correct else "hint",
-                                            self.text(chosen.feedback))
-        if kind == "order":
-            if value == -1:
-                # What comes after the items placed so far (self.picked is unchanged by a
-                # wrong pick, so a redraw says the same thing in the new language).
-                return False, Feedback("hint", self.order_hint)
-            if len(self.picked) < len(step.items):
-                return True, Feedback("right", _("Yes. What comes next?"))
-            return True, Feedback("right", _("Well done. That is the right order."))
-        # spot
-        if value == step.answer:
-            text = (_("Yes. This one is real.") if value == "real"
-                    else _("Yes. This one is fake. Here is how you can tell."))
-            return True, Feedback("right", text, signs=step.signs)
-        return False, Feedback("hint", self.text(step.hint) if step.hint
-                               else _("Look again, closely."))
+        return self.words.judge(self.index, kind, value, self.picked)
 
     def _answer(self, answer: tuple[str, object]) -> Feedback:
         correct, feedback = self._judge(*answer)

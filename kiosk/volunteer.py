@@ -53,6 +53,7 @@ from kiosk.progress import ProgressStore
 from kiosk.sync import aggregate
 from kiosk.sync.client import load_credentials
 from kiosk.sync.outbox import Outbox
+from kiosk.sync.salvage import damaged_files, pending_files
 
 log = logging.getLogger(__name__)
 
@@ -222,6 +223,10 @@ class SyncSummary:
     refused_batches: int  # batches the server refused, kept for the programme manager
     last_success: str | None  # the server's time of the last upload it took, None: never
     last_error: str | None  # the last problem, in plain words; None when there is none
+    # progress.db.damaged-* files the kiosk set aside when it could not read its store, and how
+    # many of them still hold figures not yet queued (the next sync takes them).
+    damaged_files: tuple[str, ...] = ()
+    damaged_waiting: int = 0
 
 
 def sync_summary(settings: Settings, store: ProgressStore) -> SyncSummary:
@@ -233,7 +238,9 @@ def sync_summary(settings: Settings, store: ProgressStore) -> SyncSummary:
                        server=credentials.server_url if credentials else "",
                        pending_batches=status.pending, refused_batches=len(status.refused),
                        last_success=status.last_success or None,
-                       last_error=status.blocked or status.last_error or None)
+                       last_error=status.blocked or status.last_error or None,
+                       damaged_files=tuple(p.name for p in damaged_files(store.path)),
+                       damaged_waiting=len(pending_files(store)))
 
 
 # --- the volunteer PIN and settings ----------------------------------------------------------

@@ -436,3 +436,15 @@ def test_set_pin_asks_twice(tmp_path: Path) -> None:
 def test_docstring_examples() -> None:
     result = doctest.testmod(kiosk.volunteer)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_sync_summary_names_damaged_progress_files_set_aside(tmp_path: Path,
+                                                             store: ProgressStore) -> None:
+    settings = load_settings(environ={"KIOSK_HOME": str(tmp_path / "home")})
+    assert sync_summary(settings, store).damaged_files == ()
+    aside = store.path.parent / f"{store.path.name}.damaged-20261203-080000"
+    aside.write_bytes(b"not a database")
+    (store.path.parent / f"{aside.name}-wal").write_bytes(b"")
+    summary = sync_summary(settings, store)
+    assert summary.damaged_files == (aside.name,)
+    assert summary.damaged_waiting == 1  # not salvaged yet: the next sync takes what it holds

@@ -12,7 +12,7 @@
 - :mod:`~kiosk.speech.player`: :class:`SpeechResolver`, the run-time "which file do I play".
 
 >>> speech = SpeechResolver.for_folders(settings.assets_dir / "audio", settings.home / "audio")
->>> speech.resolve(player_narration(player), player.language, "slow", callback=on_clip)
+>>> speech.resolve(player_narration(player), player.text_language, "slow", callback=on_clip)
 """
 
 from kiosk.speech.cache import clip_key, text_sha

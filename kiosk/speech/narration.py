@@ -1,18 +1,21 @@
-"""What is read aloud: each step's sentences, its feedback and the closing words. No Kivy.
+"""What is read aloud: each step's sentences and answers, its feedback and the closing words.
+No Kivy.
 
-The running kiosk narrates ``player_narration(player)``: the sentences the lesson player gives the
-screen, in the learner's language with money, dates and times formatted for it. ``audio build``
-renders the same texts for every language ahead of time with :func:`library_narrations`, which
-translates through each language's own catalog (it never switches the process's current
-language) and fills the values the way :meth:`kiosk.player.LessonPlayer.text` does; a test checks
-that the two agree, so a built clip is always the one the screen asks for.
+The words come from one place, :class:`kiosk.step_words.StepWords`, which the lesson player and
+the step screen use too: the step screen hands the narrator ``step_speech(player)`` (the step's
+sentences, then its choices counted from the top, or its items to order in their shown order)
+and ``feedback_speech(player, feedback)``, each with the language the words are in (English for
+a lesson not translated into the learner's language; the learner's for the kiosk's own words).
+``audio build`` lists the same words for every language ahead of time with
+:func:`library_narrations`, through each language's own catalog (it never switches the
+process's current language): every step as it opens (an order step also with the items placed
+so far) and every feedback :meth:`StepWords.every_feedback` names, from the same judge the player
+uses, so a new kind of feedback cannot be left without a clip (tests/test_speech_every_word.py
+drives a real player through every answer and checks each clip is there).
 
-Besides the step's own text, every word a learner is meant to read is spoken, and built ahead:
-the feedback after an answer (the hint after a wrong tap, the praise after a right one, each
-option's reason, the spot step's signs), the hint "I need help" shows, and the closing screen's
-sentences. Each narration
-carries its spoken forms per engine from the speech front end (:mod:`kiosk.speech.frontend`),
-made from the lesson's typed values: the screen text stays as it is, the voice says the words.
+Each narration carries its spoken forms per engine from the speech front end
+(:mod:`kiosk.speech.frontend`), made from the lesson's typed values: the screen text stays as it
+is, the voice says the words.
 
 >>> join_sentences(["Tap Scan.", "Is that right?"])
 'Tap Scan. Is that right?'
@@ -27,18 +30,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.i18n import LANGUAGES, LOCALES_DIR, Translations, fill
-from kiosk.lessons.model import Lesson, Step
+from kiosk.i18n import LANGUAGES, LOCALES_DIR, Translations
+from kiosk.lessons.model import Lesson
 from kiosk.speech.frontend import Frontend, default_frontend
+from kiosk.step_words import StepWords, join_sentences
 
 if TYPE_CHECKING:
     from kiosk.lessons.library import Library
     from kiosk.player import Feedback, LessonPlayer
-
-# A sentence that ends with one of these (Chinese and Japanese punctuation) is followed by the
-# next without a space, as such text is written.
-_WIDE_STOPS = "。！？：；，」』）"
-
 
 @dataclass(frozen=True)
 class Narration:
@@ -56,26 +55,26 @@ class Narration:
         return self.spoken.get(engine, self.text)
 
 
-def join_sentences(sentences: Sequence[str]) -> str:
-    """One text from a step's sentences, as it is read: "Tap Scan." + "Is that right?"."""
-    text = ""
-    for sentence in (s.strip() for s in sentences):
-        if not sentence:
-            continue
-        if text and not text.endswith(tuple(_WIDE_STOPS)):
-            text += " "
-        text += sentence
-    return text
-
-
 def player_narration(player: LessonPlayer) -> str:
-    """The narration of the step on screen, in the player's language (what the UI asks for)."""
-    return join_sentences(player.sentences)
+    """The narration of the step on screen: its words and its answers as shown, in the
+    player's text language (:attr:`kiosk.player.LessonPlayer.text_language`)."""
+    return player.narration
 
 
 def feedback_narration(player: LessonPlayer, feedback: Feedback) -> str:
     """What is read when feedback appears: its words, then the spot step's signs in order."""
-    return join_sentences([feedback.text, *(player.text(sign.text) for sign in feedback.signs)])
+    return player.words.feedback_narration(feedback)
+
+
+def step_speech(player: LessonPlayer) -> tuple[str, str]:
+    """What the step screen hands the narrator when the step opens: (words, their language)."""
+    return player_narration(player), player.text_language
+
+
+def feedback_speech(player: LessonPlayer, feedback: Feedback) -> tuple[str, str]:
+    """What the step screen hands the narrator when feedback appears: (words, their language,
+    which is the words' own: see :attr:`kiosk.player.Feedback.language`)."""
+    return feedback_narration(player, feedback), feedback.language or player.text_language
 
 
 def closing_narration(player: LessonPlayer) -> str:
@@ -92,45 +91,12 @@ def _closing(lesson_text: Callable[[str], str], ui: Callable[[str], str], lesson
     return join_sentences(sentences)
 
 
-def _feedback_texts(step: Step, lesson_text: Callable[[str], str],
-                    ui: Callable[[str], str]) -> list[str]:
-    """Every feedback text :class:`kiosk.player.LessonPlayer` can show for ``step`` (the same
-    choices it makes; a test runs the player through every answer to keep the two in step)."""
-    texts: list[str] = []
-    if step.kind == "tap":
-        texts.append(lesson_text(step.praise) if step.praise else ui("Well done."))
-        texts.append(lesson_text(step.hint))
-    elif step.kind == "choice":
-        texts.extend(lesson_text(option.feedback) for option in step.options)
-    elif step.kind == "order":
-        texts += [lesson_text(step.hint), ui("Yes. What comes next?"),
-                  ui("Well done. That is the right order.")]
-    elif step.kind == "spot":
-        right = (ui("Yes. This one is real.") if step.answer == "real"
-                 else ui("Yes. This one is fake. Here is how you can tell."))
-        texts.append(join_sentences([right, *(lesson_text(sign.text) for sign in step.signs)]))
-        texts.append(lesson_text(step.hint) if step.hint else ui("Look again, closely."))
-    texts.append(_help_text(step, lesson_text, ui))
-    return [t for t in texts if t.strip()]
-
-
-def _help_text(step: Step, lesson_text: Callable[[str], str], ui: Callable[[str], str]) -> str:
-    """The hint "I need help" shows (as :attr:`kiosk.player.LessonPlayer.help_text`)."""
-    from kiosk.player import GENERIC_HELP
-
-    if step.help:
-        return lesson_text(step.help)
-    if step.hint and step.kind in ("tap", "order"):
-        return lesson_text(step.hint)
-    return ui(GENERIC_HELP[step.kind])
-
-
 def step_narration(lesson: Lesson, index: int, language: str, translations: Translations, *,
                    currency: str = "TWD") -> str:
-    """The narration of ``lesson.steps[index]`` in ``language`` (``translations`` of it)."""
-    return join_sentences([fill(translations.lessons.gettext(source), lesson.values,
-                                locale=language, currency=currency)
-                           for source in lesson.steps[index].text])
+    """The narration of ``lesson.steps[index]`` when it opens, for a learner reading
+    ``language`` (``translations`` of it): what :func:`player_narration` says there."""
+    assert translations.language == language
+    return StepWords(lesson, translations, currency).narration(index)
 
 
 def lesson_narrations(lessons: Iterable[Lesson], languages: Sequence[str] = LANGUAGES, *,
@@ -146,24 +112,30 @@ def lesson_narrations(lessons: Iterable[Lesson], languages: Sequence[str] = LANG
         for language in languages:
             found += _lesson_narrations(lesson, language, catalogs[language], currency,
                                         frontend, feedback=feedback)
-    return found
+    # A lesson not translated into a language is read in English there too: once is enough.
+    return list(dict.fromkeys(found))
 
 
 def _lesson_narrations(lesson: Lesson, language: str, catalog: Translations, currency: str,
                        frontend: Frontend, *, feedback: bool) -> list[Narration]:
-    def lesson_text(source: str) -> str:
-        return fill(catalog.lessons.gettext(source), lesson.values, locale=language,
-                    currency=currency)
-
-    texts = [(index + 1, step_narration(lesson, index, language, catalog, currency=currency),
-              "text") for index in range(lesson.step_count)]
+    """Everything the step screen and the closing screen can hand the voice for a learner
+    reading ``language``, each with the language it is said in (English for the lesson's own
+    words when it is not translated into ``language``)."""
+    words = StepWords(lesson, catalog, currency)
+    texts: list[tuple[int, str, str, str]] = []  # (step, text, language, part)
+    for index in range(lesson.step_count):
+        # An order step is read again with the items placed so far after a language or text
+        # size change, and with all of them placed when it is reopened solved.
+        texts += [(index + 1, words.narration(index, placed), words.text_language, "text")
+                  for placed in words.narration_stages(index)]
     if feedback:
-        texts += [(index + 1, text, "feedback") for index, step in enumerate(lesson.steps)
-                  for text in _feedback_texts(step, lesson_text, catalog.ui.gettext)]
-        texts.append((0, _closing(lesson_text, catalog.ui.gettext, lesson), "closing"))
-    return [Narration(lesson.id, step, language, text,
-                      frontend.forms(text, language, values=lesson.values, currency=currency),
-                      part) for step, text, part in texts]
+        texts += [(index + 1, words.feedback_narration(said), said.language, "feedback")
+                  for index in range(lesson.step_count)
+                  for said in words.every_feedback(index)]
+        texts.append((0, _closing(words.text, catalog.ui.gettext, lesson), language, "closing"))
+    return [Narration(lesson.id, step, spoken_in, text,
+                      frontend.forms(text, spoken_in, values=lesson.values, currency=currency),
+                      part) for step, text, spoken_in, part in texts if text.strip()]
 
 
 def library_narrations(library: Library, languages: Sequence[str] = LANGUAGES, *,

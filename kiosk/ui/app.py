@@ -35,7 +35,7 @@ from kiosk.lessons import Library, load_library
 from kiosk.player import LessonPlayer
 from kiosk.profiles import Profile, Profiles
 from kiosk.progress import ProgressStore, StorageError
-from kiosk.speech.narration import player_narration
+from kiosk.speech.narration import step_speech
 from kiosk.sync.client import load_credentials
 from kiosk.sync.worker import SyncWorker
 from kiosk.ui.narrator import Narrator
@@ -250,8 +250,7 @@ class KioskApp(App):
         self._arm_idle()
         if self.root.current == "step" and self.player is not None:
             # "Listen again" reads the step again, not the question.
-            self.narrator.open(player_narration(self.player), self.player.text_language,
-                               autoplay=False)
+            self.narrator.open(*step_speech(self.player), autoplay=False)
 
     def _walked_away(self) -> None:
         """Nobody answered: every answer is already saved; clear the screen for the next

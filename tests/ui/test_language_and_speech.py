@@ -112,3 +112,42 @@ def test_the_hint_from_i_need_help_and_the_closing_words_are_read(kiosk):
     closing = closing_narration(kiosk.app.player)
     assert kiosk.app.player.text(kiosk.app.player.lesson.done) in closing
     kiosk.wait_until(lambda: narrator._text == closing and narrator.state == "ready")
+
+
+def shown_answers(kiosk) -> list[str]:
+    """The answer buttons' words, top to bottom (left to right in two columns)."""
+    return [button.text for button in reversed(kiosk.screen.ids.answers.children)]
+
+
+def test_the_choices_and_the_items_to_order_are_read_as_the_screen_shows_them(kiosk):
+    """A learner who cannot read hears the answers too: after the step's words, each choice
+    counted from the top, and the items to order in the shuffled order they are shown in, with
+    their places once placed (also after a language switch)."""
+    kiosk.open_lesson(steps=5)  # step 6: a choice with two answers
+    narrator = kiosk.app.narrator
+    player = kiosk.app.player
+    choices = shown_answers(kiosk)
+    assert len(choices) == 2
+    expected = " ".join([*player.sentences, *(f"Answer {number}: {text}"
+                                              for number, text in enumerate(choices, 1))])
+    assert narrator._text == expected
+
+    right = next(o for o in player.step.options if o.correct)
+    kiosk.tap(player.text(right.text))
+    kiosk.tap("Next")
+    right = next(o for o in player.step.options if o.correct)
+    kiosk.tap(player.text(right.text))
+    kiosk.tap("Next")  # step 8: put four sentences in order
+    step = player.step
+    assert step.kind == "order"
+    items = shown_answers(kiosk)
+    assert items != [player.text(item) for item in step.items]  # shuffled on screen
+    assert narrator._text == " ".join([*player.sentences, *items])
+
+    kiosk.tap(player.text(step.items[0]))  # the first one, placed: "1.  ..." on its button
+    kiosk.tap("中文 · EN · VI · ID")
+    kiosk.tap(kiosk.find(language_name("vi"), within=kiosk.popups()[0]))
+    items = shown_answers(kiosk)
+    assert sum(text.startswith("1.  ") for text in items) == 1
+    assert narrator._language == "vi"
+    assert narrator._text == " ".join([*player.sentences, *items])

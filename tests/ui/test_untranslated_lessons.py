@@ -123,3 +123,34 @@ def test_the_english_only_line_fits_in_every_language_and_size(make_kiosk, tmp_p
     assert general_overflows(shown) == [], f"{size} {language}"
     back = shown.ids.back
     assert line.to_window(line.x, line.y)[1] >= back.to_window(back.x, back.top)[1]
+
+
+def test_feedback_is_read_in_the_language_it_is_shown_in(partial):
+    """The lesson's words stay English after a switch to a language it is not translated into,
+    and are read by the English voice; the kiosk's own words ("Not this one yet...") are in
+    the learner's language, and read in it."""
+    kiosk = partial
+    kiosk.open_lesson(steps=4)  # step 5: a choice
+    app = kiosk.app
+    assert app.player.step.kind == "choice"
+    choose_language(kiosk, "zh_Hant_TW")
+    narrator = app.narrator
+    asked: list[tuple[str, str]] = []
+    real = narrator.resolver.resolve
+
+    def spy(text, language, rate="normal", callback=None, *, values=None):
+        asked.append((text, language))
+        return real(text, language, rate, callback, values=values)
+
+    narrator.resolver.resolve = spy
+    # The step is read in English, answers and their labels too: not one Chinese word in it.
+    assert narrator._language == "en" and "Answer 1: " in narrator._text
+    assert not CJK.search(narrator._text)
+    option = next(o for o in app.player.step.options if not o.correct)
+    kiosk.tap(option.text)  # the English source, as the button shows it
+    assert asked[-1] == (option.feedback, "en")
+    kiosk.tap(kiosk.screen.ids.phone)  # not where this step's answer is
+    zh = Translations("zh_Hant_TW", LOCALES_DIR)
+    not_yet = zh.ui.gettext("Not this one yet. Choose one of the answers under the words.")
+    assert kiosk.screen.feedback_text == not_yet
+    assert asked[-1] == (not_yet, "zh_Hant_TW")

@@ -229,3 +229,21 @@ def test_certificate_pdf_in_the_learners_language(kiosk):
     for lesson in app.library.lessons_in("payment"):
         assert zh.lessons.gettext(lesson.title) in text
     assert "年" in text  # the date, written the Chinese way
+
+
+def test_the_sync_panel_says_when_a_damaged_progress_file_was_set_aside(kiosk):
+    """Issue 15: learners whose place is gone ask a volunteer, who should see why (the kiosk
+    could not read its progress file and started a new one) and what to do about it."""
+    home = kiosk.app.store.path.parent
+    open_volunteer_view(kiosk, first_time=True)
+    kiosk.tap("Sync")
+    assert not kiosk.shows("could not read its progress file")
+    kiosk.tap("Today")
+    (home / "progress.db.damaged-20261203-080000").write_bytes(b"not a database")
+    (home / "progress.db.damaged-20261203-080000-wal").write_bytes(b"")  # a companion, not a file
+    kiosk.tap("Sync")
+    assert kiosk.shows("The kiosk could not read its progress file, so it set it aside and "
+                       "started a new one: progress.db.damaged-20261203-080000. Learners may "
+                       "find their lessons at the start again.")
+    assert kiosk.shows("Please do not delete these files")
+    assert kiosk.shows("This kiosk is not enrolled")

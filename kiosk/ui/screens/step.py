@@ -11,7 +11,7 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk.i18n import _
 from kiosk.player import Feedback, LessonPlayer
-from kiosk.speech.narration import feedback_narration, player_narration
+from kiosk.speech.narration import feedback_speech, step_speech
 from kiosk.ui.screens.base import KioskScreen, TextFitter, load_kv
 from kiosk.ui.theme import TEXT_SCALES
 from kiosk.ui.widgets.common import BigButton, Body, even_rows, stop_even_rows
@@ -112,7 +112,7 @@ class StepScreen(KioskScreen):
         self._draw_answer()
         self._update_buttons()
         self._fit_trigger()
-        app.narrator.open(player_narration(player), player.text_language)
+        app.narrator.open(*step_speech(player))
         self._title_trigger()  # the text size may have changed under the same title
         Clock.schedule_once(self._prepare_next, 0)  # next frame: this step is on screen by then
 
@@ -180,12 +180,14 @@ class StepScreen(KioskScreen):
         # Four or more items to order go in two columns, so that all of them and the feedback
         # fit on the screen at once (no scrolling on the kiosk).
         answers.cols = 2 if step.kind == "order" and len(step.items) > 3 else 1
+        # The buttons' words come from the player, which the narration reads too.
         if step.kind == "choice":
-            for index, option in enumerate(step.options):
-                self._answer_button(index, player.text(option.text)).option_index = index
+            for index, label in enumerate(player.answer_labels):
+                self._answer_button(index, label).option_index = index
         elif step.kind == "order":
-            for position, index in enumerate(player.order_items):
-                self._answer_button(position, player.text(step.items[index])).item_index = index
+            for position, (index, label) in enumerate(zip(player.order_items,
+                                                          player.answer_labels, strict=True)):
+                self._answer_button(position, label).item_index = index
         elif step.kind == "spot":
             answers.cols = 2
             labels = (("real", _("It is real")), ("fake", _("It is fake")))
@@ -232,7 +234,9 @@ class StepScreen(KioskScreen):
         """Read feedback aloud at once, over the step's narration: a learner who cannot read
         hears it too. Only when the learner has just answered: a redraw (a language or text size
         change, a resumed step) shows the kept answer again without reading it again."""
-        self.app.narrator.say(feedback_narration(self.player, feedback), self.player.language)
+        # In the language of the words shown: a lesson not translated into the learner's
+        # language is shown, and read, in English; the kiosk's own words in the learner's.
+        self.app.narrator.say(*feedback_speech(self.player, feedback))
 
     def _draw_answer(self) -> None:
         """Draw the player's answered state: the feedback in the language now on, the chosen
@@ -257,10 +261,7 @@ class StepScreen(KioskScreen):
         elif step.kind == "order":
             for button in answers.children:
                 item = button.item_index
-                text = player.text(step.items[item])
-                if item in player.picked:
-                    text = f"{player.picked.index(item) + 1}.  {text}"
-                button.text = text
+                button.text = player.words.item_label(player.index, item, player.picked)
                 button.style = "primary" if item in player.picked else "secondary"
         elif step.kind == "spot" and player.solved_here and feedback is not None:
             answers.clear_widgets()
@@ -310,10 +311,9 @@ class StepScreen(KioskScreen):
     def _read_step_again(self, *_: object) -> None:
         # "Listen again" reads the step again, not the answer to "I need help".
         if self.player is not None and self.app.root.current == "step":
-            self.app.narrator.open(player_narration(self.player), self.player.language,
-                                   autoplay=False)
+            self.app.narrator.open(*step_speech(self.player), autoplay=False)
 
     def show_help(self) -> None:
         self.player.ask_help()
         self._draw_answer()
-        self.app.narrator.say(self.player.help_text, self.player.language)
+        self._say(self.player.help_feedback)

@@ -26,6 +26,7 @@ from kiosk.profiles import PICTURE_LABELS
 from kiosk.ui.screens.base import KioskScreen, load_kv
 from kiosk.ui.widgets.common import Body, Heading
 from kiosk.volunteer import (
+    SyncSummary,
     finished_topics,
     lesson_problems,
     profile_progress,
@@ -200,6 +201,7 @@ class VolunteerScreen(KioskScreen):
     def _sync(self, box: BoxLayout) -> None:
         self._heading(box, _("Sending statistics"))
         summary = sync_summary(self.app.settings, self.app.store)
+        self._damaged(box, summary)
         if not summary.enrolled:
             self._line(box, _("This kiosk is not enrolled, so it sends nothing. See "
                               "docs/SYNC.md to enrol it with the programme's server."))
@@ -218,6 +220,26 @@ class VolunteerScreen(KioskScreen):
         if summary.last_error:
             self._line(box, _("Last problem: {error}").format(error=summary.last_error))
         self._line(box, "", buttons=((_("Sync now"), self.sync_now),))
+
+    def _damaged(self, box: BoxLayout, summary: SyncSummary) -> None:
+        """Progress files set aside as damaged (issue 15): a volunteer hears from learners that
+        their place is gone, and should know why and what to do (not delete the file)."""
+        if not summary.damaged_files:
+            return
+        count = len(summary.damaged_files)
+        self._line(box, ngettext(
+            "The kiosk could not read its progress file, so it set it aside and started a new "
+            "one: {files}. Learners may find their lessons at the start again.",
+            "The kiosk could not read its progress file {n} times. Each time it set the file "
+            "aside and started a new one: {files}. Learners may find their lessons at the "
+            "start again.",
+            count).format(n=count, files=", ".join(summary.damaged_files)))
+        if summary.enrolled and summary.damaged_waiting:
+            self._line(box, _("Statistics still in it are sent with the next sync: tap "
+                              "Sync now."))
+        self._line(box, _("Please do not delete these files. Run 'python -m kiosk sync "
+                          "status' to see what they hold, and tell the programme's "
+                          "technician."))
 
     def sync_now(self) -> None:
         worker = self.app.sync_worker
