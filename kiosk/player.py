@@ -43,6 +43,20 @@ NOT_THIS_YET = {
 ALREADY_DONE = N_("You have done this step. Tap Next when you are ready.")
 
 
+def is_right(step: Step, kind: str, value: object) -> bool:
+    """Whether one answer to a tap, choice or spot step is right: the one rule the lessons and
+    the before-and-after checks (kiosk/check_player.py) share. (An order step is judged item by
+    item, in LessonPlayer.pick.)"""
+    if kind == "tap":
+        return step.kind == "tap" and value == step.target
+    if kind == "choice":
+        return (step.kind == "choice" and isinstance(value, int)
+                and 0 <= value < len(step.options) and step.options[value].correct)
+    if kind == "spot":
+        return step.kind == "spot" and value == step.answer
+    return False
+
+
 @dataclass(frozen=True)
 class Feedback:
     """What the learner sees after an answer. ``kind`` is "right" or "hint"; never a score."""
@@ -220,7 +234,7 @@ class LessonPlayer:
         """Whether an answer is right, and what to say. Pure: nothing is recorded here."""
         step = self.step
         if kind == "tap":
-            if value == step.target:
+            if is_right(step, kind, value):
                 # The phone's next screen is part of the answer: redrawn with it after a
                 # language or size change, and on a resumed answered step.
                 return True, Feedback("right", self.text(step.praise) if step.praise
@@ -229,7 +243,7 @@ class LessonPlayer:
         if kind == "choice":
             assert isinstance(value, int)
             chosen = step.options[value]
-            return chosen.correct, Feedback("right" if chosen.correct else "hint",
+            return is_right(step, kind, value), Feedback("right" if chosen.correct else "hint",
                                             self.text(chosen.feedback))
         if kind == "order":
             if value == -1:
@@ -240,7 +254,7 @@ class LessonPlayer:
                 return True, Feedback("right", _("Yes. What comes next?"))
             return True, Feedback("right", _("Well done. That is the right order."))
         # spot
-        if value == step.answer:
+        if is_right(step, kind, value):
             text = (_("Yes. This one is real.") if value == "real"
                     else _("Yes. This one is fake. Here is how you can tell."))
             return True, Feedback("right", text, signs=step.signs)
