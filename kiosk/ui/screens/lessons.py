@@ -73,5 +73,5 @@ class LessonsScreen(KioskScreen):
                         status=status_text(current), extra=minutes,
                         accent=accent)
             card.lesson_id = lesson.id
-            card.bind(on_release=lambda c: self.app.open_lesson(c.lesson_id))
+            card.bind(on_release=lambda c: self.app.choose_lesson(c.lesson_id))
             cards.add_widget(card)
