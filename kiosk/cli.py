@@ -27,6 +27,14 @@ from pathlib import Path
 from kiosk.config import load_settings
 from kiosk.i18n import LANGUAGES
 from kiosk.lessons import Lesson, Library, lesson_files, load_library
+from kiosk.lessons.checks import (
+    CheckForm,
+    CheckSet,
+    check_files_in,
+    is_check_file,
+    load_checks,
+    pair_problems,
+)
 from kiosk.lessons.library import check_files, load_topics
 
 SCREENS = ("welcome", "start", "privacy", "profile", "pin", "topics", "lessons", "step", "done",
@@ -153,6 +161,65 @@ def lesson_warnings(lessons: Sequence[Lesson], locales_dir: Path) -> list[str]:
     return out
 
 
+def check_warnings(forms: Sequence[CheckForm], locales_dir: Path) -> list[str]:
+    """The lesson warnings for the before-and-after check forms: languages a form is not
+    complete in (a form is shown in a language only when all of it is translated), then money,
+    long sentences and brand names, in the items and in their "can" sentences."""
+    from kiosk.i18n import SOURCE_LANGUAGE, translations_for
+    from kiosk.i18n.coverage import needs_translation
+    from kiosk.lessons.style import load_brands, style_warnings, text_warnings
+
+    catalogs = [translations_for(language, locales_dir) for language in LANGUAGES
+                if language != SOURCE_LANGUAGE]
+    brands = load_brands()
+    out: list[str] = []
+    for form in forms:
+        strings = [s for s in form.strings() if needs_translation(s)]
+        for catalog in catalogs:
+            missing = [s for s in strings if s not in catalog.lesson_messages]
+            if missing:
+                out.append(
+                    f"warning: {form.path}: not completely translated into {catalog.language}"
+                    f" ({len(missing)} of {len(strings)} strings missing), so the check is "
+                    f"given in English in {catalog.language}; run python -m kiosk i18n extract, "
+                    "then i18n update, translate, and i18n check")
+        out.extend(f"warning: {w}" for w in style_warnings(form.as_lesson(), catalogs, brands))
+        for number, can in enumerate(form.can, 1):
+            versions = [(SOURCE_LANGUAGE, can, ""),
+                        *((c.language, c.lessons.gettext(can), f"in {c.language}: ")
+                          for c in catalogs)]
+            for language, text, where in versions:
+                if where and text == can:
+                    continue  # untranslated: the English warning is the one to act on
+                out.extend(f"warning: {form.path}: step {number}: can: {where}{message}"
+                           for message in text_warnings(text, language, brands))
+    return out
+
+
+def _check_forms(paths: Sequence[Path], lessons_dir: Path, images_dir: Path,
+                 topic_ids: list[str]) -> tuple[CheckSet, list[Path]]:
+    """The check forms named (or, with no paths, all of them), parsed; other forms in the
+    kiosk's folder count for duplicate ids and forms."""
+    if not paths:
+        files = check_files_in(lessons_dir)
+    else:
+        files = []
+        for path in paths:
+            if path.is_dir():
+                files.extend(p for p in sorted(path.rglob("*.toml")) if is_check_file(p))
+            elif is_check_file(path):
+                files.append(path)
+    named = {f.resolve() for f in files}
+    checks = load_checks([p for p in check_files_in(lessons_dir) if p.resolve() not in named],
+                         topic_ids, images_dir)
+    checks.problems.clear()
+    checks.files_checked = 0
+    load_checks(files, topic_ids, images_dir, checks)
+    if not paths:
+        checks.problems.extend(pair_problems(checks, topic_ids))
+    return checks, files
+
+
 def check_lessons(paths: Sequence[Path], *, strict: bool = False) -> int:
     """Print every problem as ``PATH: step N: field: message``, then every warning; exit status 1
     if there is a problem (or, with ``strict``, a warning)."""
@@ -164,7 +231,8 @@ def check_lessons(paths: Sequence[Path], *, strict: bool = False) -> int:
         library.topics, library.problems = load_topics(settings.lessons_dir)
         files: list[Path] = []
         for path in paths:
-            files.extend(lesson_files(path) if path.is_dir() else [path])
+            files.extend(lesson_files(path) if path.is_dir()
+                         else [] if is_check_file(path) else [path])
         # Lessons already in the kiosk's folder count for duplicate ids, except the files checked.
         named = {f.resolve() for f in files}
         others = [p for p in lesson_files(settings.lessons_dir) if p.resolve() not in named]
@@ -172,23 +240,33 @@ def check_lessons(paths: Sequence[Path], *, strict: bool = False) -> int:
         library.problems.clear()
         library.files_checked = 0
         check_files(files, [t.id for t in library.topics], settings.images_dir, library)
-    for problem in library.problems:
+    checks, _check_files = _check_forms(paths, settings.lessons_dir, settings.images_dir,
+                                        [t.id for t in library.topics])
+    problems = [*library.problems, *checks.problems]
+    for problem in problems:
         print(problem)
     checked = sorted((lesson for lesson in library.lessons.values()
                       if not paths or lesson.path in set(files)),
                      key=lambda lesson: str(lesson.path))
-    warnings = lesson_warnings(checked, settings.locales_dir)
+    named_forms = {f.resolve() for f in _check_files}
+    forms = sorted((f for f in checks.forms.values()
+                    if f.path is not None and f.path.resolve() in named_forms),
+                   key=lambda form: str(form.path))
+    warnings = [*lesson_warnings(checked, settings.locales_dir),
+                *check_warnings(forms, settings.locales_dir)]
     for warning in warnings:
         print(warning)
-    bad = len(library.skipped_files)
-    good = library.files_checked - bad
+    bad = len({p.path for p in problems})
+    good = library.files_checked + checks.files_checked - bad
     warned = f"; {len(warnings)} warning(s)" if warnings else ""
-    if library.problems:
-        print(f"{len(library.problems)} problem(s) in {bad} file(s); {good} lesson file(s) OK"
+    if problems:
+        print(f"{len(problems)} problem(s) in {bad} file(s); {good} lesson file(s) OK"
               f"{warned}.", file=sys.stderr)
         return 1
     steps = sum(lesson.step_count for lesson in checked)
-    print(f"All {good} lesson file(s) OK ({steps} steps){warned}.")
+    items = sum(form.item_count for form in forms)
+    also = f", {len(forms)} check form(s) ({items} items)" if forms else ""
+    print(f"All {good - len(forms)} lesson file(s) OK ({steps} steps){also}{warned}.")
     return 1 if strict and warnings else 0
 
 

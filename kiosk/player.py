@@ -22,10 +22,17 @@ from typing import Literal
 from kiosk.i18n import _, translations_for
 from kiosk.lessons.model import Lesson, Step
 from kiosk.progress import LessonProgress, ProgressStore, StorageError
-from kiosk.step_words import ALREADY_DONE, GENERIC_HELP, NOT_THIS_YET, Feedback, StepWords
+from kiosk.step_words import (
+    ALREADY_DONE,
+    GENERIC_HELP,
+    NOT_THIS_YET,
+    Feedback,
+    StepWords,
+    is_right,
+)
 
 # Kept importable from here, where the player's callers have always found them.
-__all__ = ["ALREADY_DONE", "GENERIC_HELP", "NOT_THIS_YET", "Feedback", "LessonPlayer"]
+__all__ = ["ALREADY_DONE", "GENERIC_HELP", "NOT_THIS_YET", "Feedback", "LessonPlayer", "is_right"]
 
 
 @dataclass

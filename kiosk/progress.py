@@ -222,7 +222,37 @@ V5 = """
               AND NOT EXISTS (SELECT 1 FROM sync_state WHERE key = 'sync.last_success')
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5]
+# V6: the before-and-after checks (kiosk/check_results.py, issue 11). One row per learner, topic
+# and phase ('before' or 'after'): which form, how many items it had and were right, the
+# confidence answer (1-4), and the day only — no finer time, as for lesson_starts. A skipped
+# check is a row too, so the kiosk does not offer it again and the statistics can say who did
+# both. Each item's first answer is kept (check_answers) for "Now you can: ..." and for the item
+# statistics authors use to retire bad items (tools/check_items.py). Both go with the learner.
+V6 = """
+        CREATE TABLE checks (
+            id INTEGER PRIMARY KEY,
+            learner_id TEXT NOT NULL REFERENCES learners(id) ON DELETE CASCADE,
+            topic TEXT NOT NULL,
+            form TEXT NOT NULL CHECK (form IN ('a', 'b')),
+            form_version INTEGER NOT NULL,
+            phase TEXT NOT NULL CHECK (phase IN ('before', 'after')),
+            language TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('in_progress', 'done', 'skipped')),
+            item_count INTEGER NOT NULL,
+            items_right INTEGER,
+            confidence INTEGER CHECK (confidence BETWEEN 1 AND 4),
+            day TEXT NOT NULL,
+            UNIQUE (learner_id, topic, phase)
+        );
+        CREATE TABLE check_answers (
+            check_id INTEGER NOT NULL REFERENCES checks(id) ON DELETE CASCADE,
+            item INTEGER NOT NULL,
+            correct INTEGER NOT NULL,
+            PRIMARY KEY (check_id, item)
+        )
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

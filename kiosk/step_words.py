@@ -24,7 +24,7 @@ from typing import Literal
 
 from kiosk.i18n import N_, SOURCE_LANGUAGE, Translations, fill
 from kiosk.i18n.coverage import lesson_translator, text_language
-from kiosk.lessons.model import Lesson, PhoneScreen, Sign
+from kiosk.lessons.model import Lesson, PhoneScreen, Sign, Step
 
 GENERIC_HELP = {
     "explain": N_("Read the words. When you are ready, tap Next."),
@@ -65,6 +65,20 @@ def join_sentences(sentences: Sequence[str]) -> str:
             text += " "
         text += sentence
     return text
+
+
+def is_right(step: Step, kind: str, value: object) -> bool:
+    """Whether one answer to a tap, choice or spot step is right: the one rule the lessons and
+    the before-and-after checks (kiosk/check_player.py) share. (An order step is judged item by
+    item, in LessonPlayer.pick.)"""
+    if kind == "tap":
+        return step.kind == "tap" and value == step.target
+    if kind == "choice":
+        return (step.kind == "choice" and isinstance(value, int)
+                and 0 <= value < len(step.options) and step.options[value].correct)
+    if kind == "spot":
+        return step.kind == "spot" and value == step.answer
+    return False
 
 
 @dataclass(frozen=True)
@@ -210,7 +224,7 @@ class StepWords:
         placed so far (with a right pick already added)."""
         step = self.lesson.steps[index]
         if kind == "tap":
-            if value == step.target:
+            if is_right(step, kind, value):
                 # The phone's next screen is part of the answer: redrawn with it after a
                 # language or size change, and on a resumed answered step.
                 if step.praise:
@@ -222,8 +236,8 @@ class StepWords:
         if kind == "choice":
             assert isinstance(value, int)
             chosen = step.options[value]
-            return chosen.correct, self._lesson_feedback("right" if chosen.correct else "hint",
-                                                         self.text(chosen.feedback))
+            return is_right(step, kind, value), self._lesson_feedback(
+                "right" if chosen.correct else "hint", self.text(chosen.feedback))
         if kind == "order":
             if value == -1:
                 # What comes after the items placed so far (a wrong pick changes nothing, so a
@@ -233,7 +247,7 @@ class StepWords:
                 return True, self._ui_feedback("right", N_("Yes. What comes next?"))
             return True, self._ui_feedback("right", N_("Well done. That is the right order."))
         # spot
-        if value == step.answer:
+        if is_right(step, kind, value):
             message = (N_("Yes. This one is real.") if value == "real"
                        else N_("Yes. This one is fake. Here is how you can tell."))
             if step.signs:  # read with the lesson's signs after it

@@ -222,7 +222,7 @@ def test_a_v2_file_migrates_to_v3_and_keeps_everything(tmp_path):
     store = ProgressStore.open(path)
     try:
         assert store.notices == []
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
         after = {t: sorted(store.db.execute(f"SELECT * FROM {t}").fetchall()) for t in tables}
         # V5 adds outbox_batches.epoch ('' for a batch queued before epochs); nothing else moves.
         assert after.pop("outbox_batches") == [(*row, "") for row in before.pop("outbox_batches")]
@@ -230,7 +230,7 @@ def test_a_v2_file_migrates_to_v3_and_keeps_everything(tmp_path):
         # A store already in use keeps the epoch '' the server filed its figures under.
         assert store.db.execute("SELECT COUNT(*) FROM sync_state WHERE key = 'sync.epoch'")\
             .fetchone()[0] == 0
-        for table in ("profiles", "pin_failures", "help_requests"):
+        for table in ("profiles", "pin_failures", "help_requests", "checks", "check_answers"):
             assert store.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
         profile = Profiles(store).create("sun", "1234", language="en", learner_id="L1")
         assert profile.learner_id == "L1" and store.progress("L1", "pay-shop-qr").done

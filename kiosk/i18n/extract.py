@@ -14,7 +14,7 @@ from typing import IO, Any
 
 # Fields that hold learner-facing text, wherever they appear in a lesson or topic file.
 TEXT_FIELDS = ("title", "summary", "done", "remember", "text", "hint", "praise", "help",
-               "feedback", "label", "sender", "source")
+               "feedback", "label", "sender", "source", "can")
 
 
 def _strings(node: Any, where: str) -> Iterator[tuple[str, str]]:
@@ -27,7 +27,12 @@ def _strings(node: Any, where: str) -> Iterator[tuple[str, str]]:
             child = f"{where}: {key}" if where else key
             # A screen may be named like a text field ([screens.summary]): only a string or a
             # list is text; a table under such a name is searched like any other.
-            if (key in TEXT_FIELDS or key == "items") and isinstance(value, (str, list)):
+            # A check form's [[items]] are steps (kiosk/lessons/checks.py); an order step's
+            # items are sentences.
+            item_steps = (key == "items" and isinstance(value, list) and bool(value)
+                          and all(isinstance(item, dict) for item in value))
+            if ((key in TEXT_FIELDS or key == "items") and isinstance(value, (str, list))
+                    and not item_steps):
                 if isinstance(value, str):
                     yield value.strip(), child
                 elif isinstance(value, list):
@@ -36,10 +41,11 @@ def _strings(node: Any, where: str) -> Iterator[tuple[str, str]]:
                             yield item.strip(), child
                         else:
                             yield from _strings(item, child)
-            elif key == "steps" and isinstance(value, list):
+            elif (key == "steps" and isinstance(value, list)) or item_steps:
                 for number, step in enumerate(value, 1):
                     kind = step.get("kind", "?") if isinstance(step, dict) else "?"
-                    yield from _strings(step, f"{where} step {number} ({kind})".strip())
+                    label = "step" if key == "steps" else "item"
+                    yield from _strings(step, f"{where} {label} {number} ({kind})".strip())
             else:
                 yield from _strings(value, child)
     elif isinstance(node, list):

@@ -70,8 +70,10 @@ def load_topics(lessons_dir: Path) -> tuple[list[Topic], list[Problem]]:
 
 
 def lesson_files(lessons_dir: Path) -> list[Path]:
-    """Every ``*.toml`` under the lessons folder except the topics list, in a stable order."""
-    return sorted(p for p in lessons_dir.rglob("*.toml") if p.name != TOPICS_FILE)
+    """Every ``*.toml`` under the lessons folder except the topics list and the before-and-after
+    checks (``<topic>/checks/``, kiosk/lessons/checks.py), in a stable order."""
+    return sorted(p for p in lessons_dir.rglob("*.toml")
+                  if p.name != TOPICS_FILE and p.parent.name != "checks")
 
 
 def check_files(paths: list[Path], topic_ids: list[str], images_dir: Path,

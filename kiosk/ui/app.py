@@ -20,6 +20,8 @@ from kivy.clock import Clock, ClockEvent
 from kivy.core.window import Window
 from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, StringProperty
 
+from kiosk.check_player import CheckPlayer
+from kiosk.check_results import CheckResults, Phase
 from kiosk.config import Settings
 from kiosk.help_requests import ask_for_help, learner_left
 from kiosk.i18n import (
@@ -30,8 +32,11 @@ from kiosk.i18n import (
     ngettext,
     pgettext,
     set_language,
+    translations_for,
 )
+from kiosk.i18n.coverage import shown_lessons
 from kiosk.lessons import Library, load_library
+from kiosk.lessons.checks import check_files_in, load_checks
 from kiosk.player import LessonPlayer
 from kiosk.profiles import Profile, Profiles
 from kiosk.progress import ProgressStore, StorageError
@@ -68,6 +73,12 @@ class KioskApp(App):
     # The languages the welcome screen and the language picker offer (a volunteer setting).
     offered_languages = ListProperty(list(LANGUAGES))
     volunteer_unlocked = BooleanProperty(False)
+    # The before-and-after check on screen (kiosk/ui/screens/check.py), if any, and whether the
+    # learner has tapped Start on its offer.
+    check_player = ObjectProperty(None, allownone=True)
+    check_started = BooleanProperty(False)
+    # Offer the checks (issue 11). UI tests about other screens turn it off (tests/ui/conftest).
+    offer_checks = BooleanProperty(True)
 
     def __init__(self, settings: Settings, *, fullscreen: bool = False,
                  library: Library | None = None, store: ProgressStore | None = None) -> None:
@@ -79,10 +90,16 @@ class KioskApp(App):
         self.library = library or load_library(settings.lessons_dir, settings.images_dir)
         self.store = store or self._open_store()
         self.profiles = Profiles(self.store)
+        self.checks = load_checks(check_files_in(settings.lessons_dir),
+                                  [t.id for t in self.library.topics], settings.images_dir)
+        self.check_results = CheckResults(self.store)
+        # What comes after the check on screen: a lesson to open, or the closing screen.
+        self._after_check = ""
         self.notices = list(self.store.notices) + self._lesson_notices()
         # The open lesson's values, so the voice says them from their typed data.
-        self.narrator = Narrator(settings, values=lambda: (self.player.lesson.values
-                                                           if self.player else {}))
+        self.narrator = Narrator(settings, values=lambda: (
+            self.check_player.form.values if self.check_player is not None
+            else self.player.lesson.values if self.player else {}))
         self.apply_volunteer_settings(settings)  # the languages offered
         self.sync_worker: SyncWorker | None = None
         self._idle_event: ClockEvent | None = None
@@ -423,11 +440,70 @@ class KioskApp(App):
         if self._save(begin):
             self.go("step")
 
+    def choose_lesson(self, lesson_id: str) -> None:
+        """A lesson tapped in the list: before the learner's first lesson in its topic, offer
+        "Let's see what you already know" first (always skippable)."""
+        lesson = self.library.lessons[lesson_id]
+        if self._check_due(lesson.topic, "before"):
+            self._offer_check(lesson.topic, "before", then=lesson_id)
+        else:
+            self.open_lesson(lesson_id)
+
     def finish_lesson(self) -> None:
         self.narrator.stop()
         if self.sync_worker is not None:
             self.sync_worker.trigger()  # a completion to report: send it when the server answers
+        topic = self.player.lesson.topic if self.player is not None else ""
+        if topic and self._check_due(topic, "after"):
+            self._offer_check(topic, "after", then="done")
+            return
         self.go("done")
+
+    # --- the before-and-after checks (kiosk/check_player.py) ---------------------------------
+    def _check_due(self, topic: str, phase: Phase) -> bool:
+        if not (self.offer_checks and self.learner_id and self.checks.has_check(topic)):
+            return False
+        try:
+            if not self.check_results.should_offer(self.learner_id, topic, phase):
+                return False
+            progress = self.store.all_progress(self.learner_id)
+        except StorageError:
+            return False  # never in the way of a lesson
+        lessons, _english = shown_lessons(self.library.lessons_in(topic),
+                                          translations_for(self.language))
+        if phase == "before":
+            return not any(lesson.id in progress for lesson in self.library.lessons_in(topic))
+        return bool(lessons) and all(lesson.id in progress and progress[lesson.id].done
+                                     for lesson in lessons)
+
+    def _offer_check(self, topic: str, phase: Phase, *, then: str) -> None:
+        learner_id = self.learner_id
+
+        def begin() -> None:
+            form = self.checks.form(topic, self.check_results.form_for(learner_id, topic, phase))
+            assert form is not None
+            self.check_player = CheckPlayer.begin(self.check_results, form, learner_id,
+                                                  phase=phase, language=self.language,
+                                                  currency=self.settings.currency)
+
+        self._after_check = then
+        self.check_started = False
+        if self._save(begin):
+            self.go("check")
+        else:
+            self.check_done()
+
+    def check_done(self) -> None:
+        """The check was finished or skipped: on to the lesson, or to the closing screen."""
+        then, self._after_check = self._after_check, ""
+        self.check_player = None
+        self.check_started = False
+        if then == "done":
+            self.go("done")
+        elif then in self.library.lessons:
+            self.open_lesson(then)
+        else:
+            self.go("lessons")
 
     def leave(self) -> None:
         """The learner is finished: forget the screen so the next person sees nothing of it."""
@@ -441,6 +517,10 @@ class KioskApp(App):
         self._close_popups()
         self.narrator.stop()
         self.player = None
+        # A check left midway is kept where it was (its answers are saved), not shown again.
+        self.check_player = None
+        self.check_started = False
+        self._after_check = ""
         self.learner_id = ""
         self.topic_id = ""
         self.profile_picture = ""

@@ -23,6 +23,7 @@ SCREENS: dict[str, str] = {
     "lessons": "kiosk.ui.screens.lessons:LessonsScreen",
     "step": "kiosk.ui.screens.step:StepScreen",
     "done": "kiosk.ui.screens.done:DoneScreen",
+    "check": "kiosk.ui.screens.check:CheckScreen",
     "volunteer": "kiosk.ui.screens.volunteer:VolunteerScreen",
     "settings": "kiosk.ui.screens.settings:SettingsScreen",
 }

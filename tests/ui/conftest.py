@@ -44,10 +44,14 @@ def make_kiosk(kivy_window: object, tmp_path: Path) -> Iterator[object]:
 
     started: list[KioskApp] = []
 
-    def start(settings: Settings | None = None) -> Driver:
+    def start(settings: Settings | None = None, *, checks: bool = False) -> Driver:
         settings = settings or load_settings(environ={"KIOSK_HOME": str(tmp_path / "home"),
                                                       "KIOSK_LANGUAGE": "en"})
         app = KioskApp(replace(settings, fullscreen=False))
+        # The before-and-after checks would come before every first lesson of a topic; the
+        # tests of other screens go straight to the lesson (tests/ui/test_checks.py turns
+        # them on).
+        app.offer_checks = checks
         started.append(app)
         app._run_prepare()
         driver = Driver(app)

@@ -16,6 +16,19 @@ VOLUNTEER_SCREENS = [("volunteer", "today"), ("volunteer", "learners"), ("volunt
                      ("volunteer", "problems"), ("volunteer", "sync"), ("settings", "")]
 POPUPS = [("popup", "help"), ("popup", "display"), ("popup", "delete"), ("popup", "idle"),
           ("popup", "language")]
+# The before-and-after check (kiosk/ui/screens/check.py): "topic/form/state", where the state is
+# offer, item1..item6, confidence, or end (a profile's after-check, with its before beside it).
+CHECK_STATES = ("offer", "confidence", "end")
+
+
+def check_screens(checks: Any, forms: tuple[str, ...] = ("a", "b")) -> list[tuple[str, str]]:
+    places: list[tuple[str, str]] = []
+    for (topic, form), check in sorted(checks.forms.items()):
+        if form in forms:
+            places += [("check", f"{topic}/{form}/{state}") for state in CHECK_STATES]
+            places += [("check", f"{topic}/{form}/item{n}")
+                       for n in range(1, check.item_count + 1)]
+    return places
 
 
 def open_screen(app: Any, screen: str, subject: str = "", index: int = 0) -> Any:
@@ -45,6 +58,8 @@ def open_screen(app: Any, screen: str, subject: str = "", index: int = 0) -> Any
             app.screen("volunteer").show(subject)
     elif screen == "popup":
         return _open_popup(app, subject)
+    elif screen == "check":
+        _open_check(app, subject)
     else:
         app.start_learning()
         if screen == "topics":
@@ -59,6 +74,47 @@ def open_screen(app: Any, screen: str, subject: str = "", index: int = 0) -> Any
                 app.player._show(index)
                 app.screen("step").refresh()
     return app.root.current_screen
+
+
+def _open_check(app: Any, subject: str) -> None:
+    from kiosk.check_player import CheckPlayer
+
+    topic, form_name, state = subject.split("/")
+    form = app.checks.form(topic, form_name)
+    if state == "end":
+        # The longest end: a profile's after-check, every item right, the before beside it.
+        profile = app.profiles.create("key", "9090", language=app.language)
+        app.learner_id, app.profile_picture = profile.learner_id, profile.picture
+        other = app.checks.form(topic, "b" if form_name == "a" else "a")
+        before = CheckPlayer.begin(app.check_results, other, app.learner_id, phase="before",
+                                   language=app.language)
+        before.index = other.item_count
+        before.confidence(2)
+    else:
+        app.start_learning()
+    player = CheckPlayer.begin(app.check_results, form, app.learner_id,
+                               phase="after" if state == "end" else "before",
+                               language=app.language)
+    app.check_player = player
+    app.check_started = state != "offer"
+    if state.startswith("item"):
+        player.index = int(state[4:]) - 1
+    elif state in ("confidence", "end"):
+        if state == "end":
+            for step in form.steps:
+                _answer_check_item(player, step)
+            player.confidence(3)
+        player.index = form.item_count
+    app.go("check")
+
+
+def _answer_check_item(player: Any, step: Any) -> None:
+    if step.kind == "tap":
+        player.tap(step.target)
+    elif step.kind == "choice":
+        player.choose(next(i for i, o in enumerate(step.options) if o.correct))
+    else:
+        player.spot(step.answer)
 
 
 def _open_popup(app: Any, which: str) -> Any:

@@ -23,12 +23,14 @@ from kivy.uix.label import Label
 from kiosk.config import load_settings
 from kiosk.i18n import LANGUAGES
 from kiosk.lessons import load_library
+from kiosk.lessons.checks import check_files_in, load_checks
 from tests.ui.driver import scroll_views, visible, walk
 from tests.ui.screens import (
     POPUPS,
     PROFILE_SCREENS,
     VOLUNTEER_SCREENS,
     answer_rightly,
+    check_screens,
     open_screen,
     without_sound,
 )
@@ -54,7 +56,12 @@ _PLACES = ([("welcome", "", 0), ("topics", "", 0)]
            + [("step", lesson, n) for lesson in _LESSONS
               for n in range(_library.lessons[lesson].step_count)]
            + [("done", "pay-shop-qr", 0)]
-           + [(name, subject, 0) for name, subject in PROFILE_SCREENS + VOLUNTEER_SCREENS + POPUPS])
+           + [(name, subject, 0) for name, subject in PROFILE_SCREENS + VOLUNTEER_SCREENS + POPUPS]
+           # The check screen in each of its states, on one form (the faces, the end).
+           + [(name, subject, 0) for name, subject in check_screens(
+               load_checks(check_files_in(_settings.lessons_dir),
+                           [t.id for t in _library.topics], _settings.images_dir))
+              if subject.startswith("payment/a/")])
 SCREENS = [(theme, lang, *place) for theme in THEMES for lang in _languages for place in _PLACES]
 
 

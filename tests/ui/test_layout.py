@@ -13,12 +13,14 @@ from kivy.uix.label import Label
 from kiosk.config import load_settings
 from kiosk.i18n import LANGUAGES
 from kiosk.lessons import load_library
+from kiosk.lessons.checks import check_files_in, load_checks
 from tests.ui.driver import scroll_views, visible, walk
 from tests.ui.screens import (
     POPUPS,
     PROFILE_SCREENS,
     VOLUNTEER_SCREENS,
     answer_rightly,
+    check_screens,
     open_screen,
     without_sound,
 )
@@ -145,7 +147,9 @@ OTHER_SCREENS = [
         [("welcome", ""), ("topics", "")]
         + [("lessons", topic.id) for topic in _library.topics]
         + [("done", lesson_id) for lesson_id in _library.lessons]
-        + PROFILE_SCREENS + VOLUNTEER_SCREENS + POPUPS)]
+        + PROFILE_SCREENS + VOLUNTEER_SCREENS + POPUPS
+        + check_screens(load_checks(check_files_in(_settings.lessons_dir),
+                                    [t.id for t in _library.topics], _settings.images_dir)))]
 
 
 @pytest.mark.parametrize(("size", "language", "screen_name", "subject"), OTHER_SCREENS)

@@ -137,7 +137,7 @@ class LessonsScreen(KioskScreen):
                         status=status_text(current), extra=minutes,
                         accent=accent)
             card.lesson_id = lesson.id
-            card.bind(on_release=lambda c: self.app.open_lesson(c.lesson_id))
+            card.bind(on_release=lambda c: self.app.choose_lesson(c.lesson_id))
             cards.add_widget(card)
         self._frames_waited, self._last_height = 0, -1.0
         Clock.unschedule(self._fit_page)
