@@ -66,6 +66,11 @@ def make_kiosk(kivy_window: object, tmp_path: Path) -> Iterator[object]:
         app.store.close()
     App._running_app = None
     started.clear()
+    # The kiosk's language is process-wide (kiosk.i18n; issue 13 moves it into a session): a
+    # test that ends in Vietnamese must not leave the next test's messages in Vietnamese.
+    from kiosk.i18n import SOURCE_LANGUAGE, set_language
+
+    set_language(SOURCE_LANGUAGE)
     gc.collect()  # release the old app's files and threads now, not at some later collection
 
 
