@@ -222,7 +222,17 @@ V5 = """
               AND NOT EXISTS (SELECT 1 FROM sync_state WHERE key = 'sync.last_success')
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5]
+# V6: the learner's say over being counted (issue 16). A learner listed here chose "Count my
+# lessons in the anonymous totals: off": their starts, answers and finishes never enter the sync
+# counters (kiosk/sync/aggregate.py). Their own progress is kept as for anyone. Goes with the
+# learner (ON DELETE CASCADE); a guest's choice ends with the guest.
+V6 = """
+        CREATE TABLE not_counted (
+            learner_id TEXT PRIMARY KEY REFERENCES learners(id) ON DELETE CASCADE
+        )
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

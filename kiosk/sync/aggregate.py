@@ -87,16 +87,19 @@ def compute(store: ProgressStore, key: Key) -> Counts:
     """The counts for one key, from scratch."""
     day, lesson_id, version, language = key
     steps = min(step_count(store, lesson_id, version), MAX_STEPS)
+    # Learners who chose not to be counted (the not_counted table) are left out of everything.
     starters = {row[0] for row in store.execute(
         "SELECT learner_id FROM lesson_starts WHERE lesson_id = ? AND day = ? AND "
-        "lesson_version = ? AND language = ?", lesson_id, day, version, language)}
+        "lesson_version = ? AND language = ? AND learner_id NOT IN "
+        "(SELECT learner_id FROM not_counted)", lesson_id, day, version, language)}
     reached: list[set[str]] = [set() for _ in range(steps)]
     if steps:
         reached[0] |= starters
     finished: set[str] = set()
     for learner, step, correct in store.execute(
             "SELECT learner_id, step, correct FROM attempts WHERE lesson_id = ? AND at >= ? AND "
-            "at < ? AND lesson_version = ? AND language = ?",
+            "at < ? AND lesson_version = ? AND language = ? AND learner_id NOT IN "
+            "(SELECT learner_id FROM not_counted)",
             lesson_id, day, _next_day(day), version, language):
         if 0 <= step < steps:
             reached[step].add(learner)
@@ -152,6 +155,10 @@ def refresh(store: ProgressStore) -> int:
                 "AND lesson_id = ? AND lesson_version = ? AND language = ?", *key).fetchone()
             if row is not None and Counts(row[1], row[2], tuple(json.loads(row[3]))) == counts:
                 continue
+            if row is None and not (counts.starts or counts.completions or any(counts.reached)):
+                # Nothing to count (only learners who chose not to be counted): no counter at
+                # all, so the upload does not even say that a lesson was used that day.
+                continue
             changed += 1
             store.execute(
                 "INSERT INTO sync_counters (day, lesson_id, lesson_version, language, revision, "
@@ -177,3 +184,60 @@ def counters(store: ProgressStore) -> dict[Key, Counter]:
 def compute_all(store: ProgressStore) -> dict[Key, Counts]:
     """Every key's counts from scratch, ignoring the counters: what they must equal."""
     return {key: compute(store, key) for key in sorted(_keys_since(store, 0, 0))}
+
+
+def keys_of_learner(store: ProgressStore, learner_id: str) -> set[Key]:
+    """Every counter key the learner's starts and answers count in (same day rule as aggregate:
+    the stored UTC date)."""
+    rows = store.execute(
+        "SELECT substr(at, 1, 10), lesson_id, lesson_version, language FROM attempts "
+        "WHERE learner_id = ? UNION SELECT day, lesson_id, lesson_version, language "
+        "FROM lesson_starts WHERE learner_id = ?", learner_id, learner_id)
+    return {(str(row[0]), str(row[1]), int(row[2]), str(row[3])) for row in rows}
+
+
+def recount(store: ProgressStore, keys: set[Key]) -> None:
+    """Inside a transaction: recompute ``keys`` with :func:`compute` and raise the
+    revision of each counter whose counts changed.
+
+    Only counters that exist are touched: a key never counted yet is computed from scratch by
+    the next :func:`refresh` if anything of it is left (its other rows are newer than
+    refresh's watermarks, or the counter would exist), and if nothing is left it never existed
+    for the server either.
+    """
+    for key in sorted(keys):
+        row = store.execute(
+            "SELECT starts, completions, reached FROM sync_counters WHERE day = ? AND "
+            "lesson_id = ? AND lesson_version = ? AND language = ?", *key).fetchone()
+        if row is None:
+            continue
+        counts = compute(store, key)
+        if Counts(int(row[0]), int(row[1]), tuple(json.loads(row[2]))) == counts:
+            continue
+        store.execute(
+            "UPDATE sync_counters SET revision = revision + 1, starts = ?, completions = ?, "
+            "reached = ? WHERE day = ? AND lesson_id = ? AND lesson_version = ? AND "
+            "language = ?", counts.starts, counts.completions,
+            json.dumps(list(counts.reached)), *key)
+
+
+# --- the learner's say (issue 16) ----------------------------------------------------------------
+def is_counted(store: ProgressStore, learner_id: str) -> bool:
+    """Does the learner count in the anonymous totals? Yes unless they said no."""
+    return store.execute("SELECT 1 FROM not_counted WHERE learner_id = ?",
+                         learner_id).fetchone() is None
+
+
+def set_counted(store: ProgressStore, learner_id: str, counted: bool) -> None:
+    """Record the learner's choice and, in the same transaction, recount every counter they were
+    (or are now) part of with a higher revision: turning counting off after figures were sent
+    lowers them in the next upload, exactly as deleting a profile does; turning it back on
+    counts them again."""
+    with store.transaction():
+        if counted == is_counted(store, learner_id):
+            return
+        if counted:
+            store.execute("DELETE FROM not_counted WHERE learner_id = ?", learner_id)
+        else:
+            store.execute("INSERT INTO not_counted (learner_id) VALUES (?)", learner_id)
+        recount(store, keys_of_learner(store, learner_id))
