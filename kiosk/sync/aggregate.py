@@ -149,24 +149,7 @@ def refresh(store: ProgressStore) -> int:
         starts_max = int(store.execute("SELECT COALESCE(MAX(id), 0) FROM lesson_starts")
                          .fetchone()[0])
         for key in sorted(_keys_since(store, attempts_seen, starts_seen)):
-            counts = compute(store, key)
-            row = store.execute(
-                "SELECT revision, starts, completions, reached FROM sync_counters WHERE day = ? "
-                "AND lesson_id = ? AND lesson_version = ? AND language = ?", *key).fetchone()
-            if row is not None and Counts(row[1], row[2], tuple(json.loads(row[3]))) == counts:
-                continue
-            if row is None and not (counts.starts or counts.completions or any(counts.reached)):
-                # Nothing to count (only learners who chose not to be counted): no counter at
-                # all, so the upload does not even say that a lesson was used that day.
-                continue
-            changed += 1
-            store.execute(
-                "INSERT INTO sync_counters (day, lesson_id, lesson_version, language, revision, "
-                "starts, completions, reached) VALUES (?, ?, ?, ?, 1, ?, ?, ?) "
-                "ON CONFLICT (day, lesson_id, lesson_version, language) DO UPDATE SET "
-                "revision = revision + 1, starts = excluded.starts, "
-                "completions = excluded.completions, reached = excluded.reached",
-                *key, counts.starts, counts.completions, json.dumps(list(counts.reached)))
+            changed += _save_counts(store, key, compute(store, key))
         set_state(store, _ATTEMPTS_SEEN, str(max(attempts_seen, attempts_max)))
         set_state(store, _STARTS_SEEN, str(max(starts_seen, starts_max)))
     return changed
@@ -196,29 +179,42 @@ def keys_of_learner(store: ProgressStore, learner_id: str) -> set[Key]:
     return {(str(row[0]), str(row[1]), int(row[2]), str(row[3])) for row in rows}
 
 
-def recount(store: ProgressStore, keys: set[Key]) -> None:
-    """Inside a transaction: recompute ``keys`` with :func:`compute` and raise the
-    revision of each counter whose counts changed.
+def recount(store: ProgressStore, keys: set[Key], *, new_counters: bool = False) -> None:
+    """Inside a transaction: recompute ``keys`` with :func:`compute` and store what changed
+    with a higher revision (a deleted profile, a change of mind about being counted).
 
-    Only counters that exist are touched: a key never counted yet is computed from scratch by
-    the next :func:`refresh` if anything of it is left (its other rows are newer than
-    refresh's watermarks, or the counter would exist), and if nothing is left it never existed
-    for the server either.
+    Only counters that exist are touched unless ``new_counters``: after a deletion, a key never
+    counted yet is computed from scratch by the next :func:`refresh` if anything of it is left
+    (its other rows are newer than refresh's watermarks, or the counter would exist). A learner
+    who says yes after saying no needs ``new_counters``: refresh has already passed their rows.
     """
     for key in sorted(keys):
-        row = store.execute(
-            "SELECT starts, completions, reached FROM sync_counters WHERE day = ? AND "
-            "lesson_id = ? AND lesson_version = ? AND language = ?", *key).fetchone()
-        if row is None:
-            continue
-        counts = compute(store, key)
-        if Counts(int(row[0]), int(row[1]), tuple(json.loads(row[2]))) == counts:
-            continue
-        store.execute(
-            "UPDATE sync_counters SET revision = revision + 1, starts = ?, completions = ?, "
-            "reached = ? WHERE day = ? AND lesson_id = ? AND lesson_version = ? AND "
-            "language = ?", counts.starts, counts.completions,
-            json.dumps(list(counts.reached)), *key)
+        if new_counters or store.execute(
+                "SELECT 1 FROM sync_counters WHERE day = ? AND lesson_id = ? AND "
+                "lesson_version = ? AND language = ?", *key).fetchone() is not None:
+            _save_counts(store, key, compute(store, key))
+
+
+def _save_counts(store: ProgressStore, key: Key, counts: Counts) -> bool:
+    """Inside a transaction: store ``counts`` for ``key`` if they differ from the counter's,
+    raising its revision (the server keeps the highest). True if anything was written."""
+    row = store.execute(
+        "SELECT starts, completions, reached FROM sync_counters WHERE day = ? AND "
+        "lesson_id = ? AND lesson_version = ? AND language = ?", *key).fetchone()
+    if row is not None and Counts(int(row[0]), int(row[1]), tuple(json.loads(row[2]))) == counts:
+        return False
+    if row is None and not (counts.starts or counts.completions or any(counts.reached)):
+        # Nothing to count (nobody, or only learners who chose not to be counted): no counter
+        # at all, so an upload does not even say that a lesson was used that day.
+        return False
+    store.execute(
+        "INSERT INTO sync_counters (day, lesson_id, lesson_version, language, revision, "
+        "starts, completions, reached) VALUES (?, ?, ?, ?, 1, ?, ?, ?) "
+        "ON CONFLICT (day, lesson_id, lesson_version, language) DO UPDATE SET "
+        "revision = revision + 1, starts = excluded.starts, "
+        "completions = excluded.completions, reached = excluded.reached",
+        *key, counts.starts, counts.completions, json.dumps(list(counts.reached)))
+    return True
 
 
 # --- the learner's say (issue 16) ----------------------------------------------------------------
@@ -240,4 +236,4 @@ def set_counted(store: ProgressStore, learner_id: str, counted: bool) -> None:
             store.execute("DELETE FROM not_counted WHERE learner_id = ?", learner_id)
         else:
             store.execute("INSERT INTO not_counted (learner_id) VALUES (?)", learner_id)
-        recount(store, keys_of_learner(store, learner_id))
+        recount(store, keys_of_learner(store, learner_id), new_counters=True)

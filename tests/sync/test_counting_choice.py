@@ -89,3 +89,13 @@ def test_the_choice_goes_with_a_deleted_profile_and_deleting_still_recounts(
     profiles.delete(learner)
     assert store.execute("SELECT COUNT(*) FROM not_counted").fetchone()[0] == 0
     assert upload(store) == [((day, "pay-shop-qr", 1, "vi"), 2, 1, 1, (1, 1, 1))]
+
+
+def test_a_learner_who_says_yes_later_is_counted_for_what_they_did_before(
+        store: ProgressStore, clock: Clock, day: str) -> None:
+    learner = store.new_guest()
+    aggregate.set_counted(store, learner, False)
+    take_lesson(store, learner)
+    assert upload(store) == []  # nothing, not even an empty item
+    aggregate.set_counted(store, learner, True)
+    assert upload(store) == [((day, "pay-shop-qr", 1, "vi"), 1, 1, 1, (1, 1, 1))]
