@@ -34,7 +34,6 @@ progress, which is exactly the confusion profiles are there to avoid.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -274,9 +273,9 @@ class Profiles:
         the highest revision per key). Keys they never touched are left alone.
         """
         with self.store.transaction():
-            keys = _keys_of(self.store, learner_id)
+            keys = aggregate.keys_of_learner(self.store, learner_id)
             self.store.execute("DELETE FROM learners WHERE id = ?", learner_id)
-            _recount(self.store, keys)
+            aggregate.recount(self.store, keys)
 
     # --- internals ----------------------------------------------------------------------------
     def _with_picture(self, picture: str) -> list[tuple[str, str]]:
@@ -294,38 +293,3 @@ class Profiles:
 def _check_text_size(text_size: str) -> None:
     if text_size not in TEXT_SIZES:
         raise ValueError(f"unknown text size {text_size!r}; use one of {', '.join(TEXT_SIZES)}")
-
-
-def _keys_of(store: ProgressStore, learner_id: str) -> set[aggregate.Key]:
-    """Every counter key the learner's starts and answers count in (same day rule as aggregate:
-    the stored UTC date)."""
-    rows = store.execute(
-        "SELECT substr(at, 1, 10), lesson_id, lesson_version, language FROM attempts "
-        "WHERE learner_id = ? UNION SELECT day, lesson_id, lesson_version, language "
-        "FROM lesson_starts WHERE learner_id = ?", learner_id, learner_id)
-    return {(str(row[0]), str(row[1]), int(row[2]), str(row[3])) for row in rows}
-
-
-def _recount(store: ProgressStore, keys: set[aggregate.Key]) -> None:
-    """Inside a transaction: recompute ``keys`` with :func:`aggregate.compute` and raise the
-    revision of each counter whose counts changed.
-
-    Only counters that exist are touched: a key never counted yet is computed from scratch by
-    the next :func:`aggregate.refresh` if anything of it is left (its other rows are newer than
-    refresh's watermarks, or the counter would exist), and if nothing is left it never existed
-    for the server either.
-    """
-    for key in sorted(keys):
-        row = store.execute(
-            "SELECT starts, completions, reached FROM sync_counters WHERE day = ? AND "
-            "lesson_id = ? AND lesson_version = ? AND language = ?", *key).fetchone()
-        if row is None:
-            continue
-        counts = aggregate.compute(store, key)
-        if aggregate.Counts(int(row[0]), int(row[1]), tuple(json.loads(row[2]))) == counts:
-            continue
-        store.execute(
-            "UPDATE sync_counters SET revision = revision + 1, starts = ?, completions = ?, "
-            "reached = ? WHERE day = ? AND lesson_id = ? AND lesson_version = ? AND "
-            "language = ?", counts.starts, counts.completions,
-            json.dumps(list(counts.reached)), *key)

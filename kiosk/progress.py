@@ -252,7 +252,17 @@ V6 = """
         )
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6]
+# V7: the learner's say over being counted (issue 16). A learner listed here chose "Count my
+# lessons in the anonymous totals: off": their starts, answers and finishes never enter the sync
+# counters (kiosk/sync/aggregate.py). Their own progress is kept as for anyone. Goes with the
+# learner (ON DELETE CASCADE); a guest's choice ends with the guest.
+V7 = """
+        CREATE TABLE not_counted (
+            learner_id TEXT PRIMARY KEY REFERENCES learners(id) ON DELETE CASCADE
+        )
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -87,16 +87,19 @@ def compute(store: ProgressStore, key: Key) -> Counts:
     """The counts for one key, from scratch."""
     day, lesson_id, version, language = key
     steps = min(step_count(store, lesson_id, version), MAX_STEPS)
+    # Learners who chose not to be counted (the not_counted table) are left out of everything.
     starters = {row[0] for row in store.execute(
         "SELECT learner_id FROM lesson_starts WHERE lesson_id = ? AND day = ? AND "
-        "lesson_version = ? AND language = ?", lesson_id, day, version, language)}
+        "lesson_version = ? AND language = ? AND learner_id NOT IN "
+        "(SELECT learner_id FROM not_counted)", lesson_id, day, version, language)}
     reached: list[set[str]] = [set() for _ in range(steps)]
     if steps:
         reached[0] |= starters
     finished: set[str] = set()
     for learner, step, correct in store.execute(
             "SELECT learner_id, step, correct FROM attempts WHERE lesson_id = ? AND at >= ? AND "
-            "at < ? AND lesson_version = ? AND language = ?",
+            "at < ? AND lesson_version = ? AND language = ? AND learner_id NOT IN "
+            "(SELECT learner_id FROM not_counted)",
             lesson_id, day, _next_day(day), version, language):
         if 0 <= step < steps:
             reached[step].add(learner)
@@ -146,20 +149,7 @@ def refresh(store: ProgressStore) -> int:
         starts_max = int(store.execute("SELECT COALESCE(MAX(id), 0) FROM lesson_starts")
                          .fetchone()[0])
         for key in sorted(_keys_since(store, attempts_seen, starts_seen)):
-            counts = compute(store, key)
-            row = store.execute(
-                "SELECT revision, starts, completions, reached FROM sync_counters WHERE day = ? "
-                "AND lesson_id = ? AND lesson_version = ? AND language = ?", *key).fetchone()
-            if row is not None and Counts(row[1], row[2], tuple(json.loads(row[3]))) == counts:
-                continue
-            changed += 1
-            store.execute(
-                "INSERT INTO sync_counters (day, lesson_id, lesson_version, language, revision, "
-                "starts, completions, reached) VALUES (?, ?, ?, ?, 1, ?, ?, ?) "
-                "ON CONFLICT (day, lesson_id, lesson_version, language) DO UPDATE SET "
-                "revision = revision + 1, starts = excluded.starts, "
-                "completions = excluded.completions, reached = excluded.reached",
-                *key, counts.starts, counts.completions, json.dumps(list(counts.reached)))
+            changed += _save_counts(store, key, compute(store, key))
         set_state(store, _ATTEMPTS_SEEN, str(max(attempts_seen, attempts_max)))
         set_state(store, _STARTS_SEEN, str(max(starts_seen, starts_max)))
     return changed
@@ -177,3 +167,73 @@ def counters(store: ProgressStore) -> dict[Key, Counter]:
 def compute_all(store: ProgressStore) -> dict[Key, Counts]:
     """Every key's counts from scratch, ignoring the counters: what they must equal."""
     return {key: compute(store, key) for key in sorted(_keys_since(store, 0, 0))}
+
+
+def keys_of_learner(store: ProgressStore, learner_id: str) -> set[Key]:
+    """Every counter key the learner's starts and answers count in (same day rule as aggregate:
+    the stored UTC date)."""
+    rows = store.execute(
+        "SELECT substr(at, 1, 10), lesson_id, lesson_version, language FROM attempts "
+        "WHERE learner_id = ? UNION SELECT day, lesson_id, lesson_version, language "
+        "FROM lesson_starts WHERE learner_id = ?", learner_id, learner_id)
+    return {(str(row[0]), str(row[1]), int(row[2]), str(row[3])) for row in rows}
+
+
+def recount(store: ProgressStore, keys: set[Key], *, new_counters: bool = False) -> None:
+    """Inside a transaction: recompute ``keys`` with :func:`compute` and store what changed
+    with a higher revision (a deleted profile, a change of mind about being counted).
+
+    Only counters that exist are touched unless ``new_counters``: after a deletion, a key never
+    counted yet is computed from scratch by the next :func:`refresh` if anything of it is left
+    (its other rows are newer than refresh's watermarks, or the counter would exist). A learner
+    who says yes after saying no needs ``new_counters``: refresh has already passed their rows.
+    """
+    for key in sorted(keys):
+        if new_counters or store.execute(
+                "SELECT 1 FROM sync_counters WHERE day = ? AND lesson_id = ? AND "
+                "lesson_version = ? AND language = ?", *key).fetchone() is not None:
+            _save_counts(store, key, compute(store, key))
+
+
+def _save_counts(store: ProgressStore, key: Key, counts: Counts) -> bool:
+    """Inside a transaction: store ``counts`` for ``key`` if they differ from the counter's,
+    raising its revision (the server keeps the highest). True if anything was written."""
+    row = store.execute(
+        "SELECT starts, completions, reached FROM sync_counters WHERE day = ? AND "
+        "lesson_id = ? AND lesson_version = ? AND language = ?", *key).fetchone()
+    if row is not None and Counts(int(row[0]), int(row[1]), tuple(json.loads(row[2]))) == counts:
+        return False
+    if row is None and not (counts.starts or counts.completions or any(counts.reached)):
+        # Nothing to count (nobody, or only learners who chose not to be counted): no counter
+        # at all, so an upload does not even say that a lesson was used that day.
+        return False
+    store.execute(
+        "INSERT INTO sync_counters (day, lesson_id, lesson_version, language, revision, "
+        "starts, completions, reached) VALUES (?, ?, ?, ?, 1, ?, ?, ?) "
+        "ON CONFLICT (day, lesson_id, lesson_version, language) DO UPDATE SET "
+        "revision = revision + 1, starts = excluded.starts, "
+        "completions = excluded.completions, reached = excluded.reached",
+        *key, counts.starts, counts.completions, json.dumps(list(counts.reached)))
+    return True
+
+
+# --- the learner's say (issue 16) ----------------------------------------------------------------
+def is_counted(store: ProgressStore, learner_id: str) -> bool:
+    """Does the learner count in the anonymous totals? Yes unless they said no."""
+    return store.execute("SELECT 1 FROM not_counted WHERE learner_id = ?",
+                         learner_id).fetchone() is None
+
+
+def set_counted(store: ProgressStore, learner_id: str, counted: bool) -> None:
+    """Record the learner's choice and, in the same transaction, recount every counter they were
+    (or are now) part of with a higher revision: turning counting off after figures were sent
+    lowers them in the next upload, exactly as deleting a profile does; turning it back on
+    counts them again."""
+    with store.transaction():
+        if counted == is_counted(store, learner_id):
+            return
+        if counted:
+            store.execute("DELETE FROM not_counted WHERE learner_id = ?", learner_id)
+        else:
+            store.execute("INSERT INTO not_counted (learner_id) VALUES (?)", learner_id)
+        recount(store, keys_of_learner(store, learner_id), new_counters=True)

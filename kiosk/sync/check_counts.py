@@ -52,7 +52,8 @@ def check_counts(store: ProgressStore) -> dict[CheckKey, CheckCounts]:
     """Every (day, topic, language) with a finished check, and its counts."""
     rows = store.execute(
         "SELECT learner_id, topic, phase, language, items_right, confidence, day FROM checks "
-        "WHERE status = 'done' ORDER BY id").fetchall()
+        "WHERE status = 'done' AND learner_id NOT IN (SELECT learner_id FROM not_counted) "
+        "ORDER BY id").fetchall()  # a learner who said "do not count me" is never counted
     before_right = {(learner, topic): int(right)
                     for learner, topic, phase, _, right, _, _ in rows if phase == "before"}
     out: dict[CheckKey, CheckCounts] = {}
@@ -79,7 +80,8 @@ def first_time_right(store: ProgressStore) -> dict[StepKey, dict[int, int]]:
     rows = store.execute(
         "SELECT substr(a.at, 1, 10), a.lesson_id, a.lesson_version, a.language, a.step, "
         "a.correct FROM attempts a JOIN (SELECT MIN(id) AS id FROM attempts "
-        "GROUP BY learner_id, lesson_id, lesson_version, step) f ON f.id = a.id").fetchall()
+        "GROUP BY learner_id, lesson_id, lesson_version, step) f ON f.id = a.id "
+        "WHERE a.learner_id NOT IN (SELECT learner_id FROM not_counted)").fetchall()
     out: dict[StepKey, dict[int, int]] = {}
     for day, lesson, version, language, step, correct in rows:
         steps = out.setdefault((str(day), str(lesson), int(version), str(language)), {})

@@ -41,6 +41,7 @@ from kiosk.player import LessonPlayer
 from kiosk.profiles import Profile, Profiles
 from kiosk.progress import ProgressStore, StorageError
 from kiosk.speech.narration import step_speech
+from kiosk.sync import aggregate
 from kiosk.sync.client import load_credentials
 from kiosk.sync.worker import SyncWorker
 from kiosk.ui.narrator import Narrator
@@ -79,6 +80,9 @@ class KioskApp(App):
     check_started = BooleanProperty(False)
     # Offer the checks (issue 11). UI tests about other screens turn it off (tests/ui/conftest).
     offer_checks = BooleanProperty(True)
+    # The person at the kiosk lets their lessons count in the anonymous totals (issue 16): yes
+    # unless they say no; a profile remembers it, a guest's choice lasts the visit.
+    counted = BooleanProperty(True)
 
     def __init__(self, settings: Settings, *, fullscreen: bool = False,
                  library: Library | None = None, store: ProgressStore | None = None) -> None:
@@ -288,6 +292,16 @@ class KioskApp(App):
     def _new_learner(self) -> None:
         self.learner_id = self.store.new_guest()
         self.store.start_session(self.learner_id)
+        if not self.counted:  # said no on the start screen, before there was a learner
+            aggregate.set_counted(self.store, self.learner_id, False)
+
+    def set_counted(self, counted: bool) -> None:
+        """The learner's say: count their lessons in the anonymous totals or not. Applied at
+        once; turning it off after figures were sent lowers them in the next upload."""
+        self.counted = counted
+        if self.learner_id:
+            learner_id = self.learner_id
+            self._save(lambda: aggregate.set_counted(self.store, learner_id, counted))
 
     # --- picture profiles ----------------------------------------------------------------------
     def make_profile(self) -> None:
@@ -313,6 +327,8 @@ class KioskApp(App):
                 text_size=self.theme.text_size, high_contrast=self.theme.high_contrast,
                 learner_id=self.learner_id or None)
             self.store.start_session(profile.learner_id)
+            # The choice made on the privacy screen goes with the profile.
+            aggregate.set_counted(self.store, profile.learner_id, self.counted)
         except ProfileError as exc:
             return str(exc)
         except StorageError as exc:
@@ -341,6 +357,7 @@ class KioskApp(App):
 
     def _use_profile(self, profile: Profile) -> None:
         self.profile_picture = profile.picture
+        self.counted = aggregate.is_counted(self.store, profile.learner_id)
         self.theme.apply(profile.text_size, high_contrast=profile.high_contrast)
         if profile.language and profile.language in self.offered_languages:
             self._use_language(profile.language)
@@ -526,6 +543,7 @@ class KioskApp(App):
         self.profile_picture = ""
         self.chosen_picture = self.first_pin = ""
         self.volunteer_unlocked = False
+        self.counted = True  # the next person has their own say
         # The next person starts afresh: the kiosk's language, standard text, usual colours.
         self._use_language(self.settings.language)
         self.theme.apply("standard", high_contrast=False)

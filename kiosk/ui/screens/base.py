@@ -13,6 +13,7 @@ from kivy.uix.widget import Widget
 # (The practice phone is registered by the step screen, the only one that shows it: the welcome
 # screen, drawn at start-up, does not wait for it.)
 import kiosk.ui.widgets.common
+import kiosk.ui.widgets.counting
 import kiosk.ui.widgets.display
 import kiosk.ui.widgets.language  # noqa: F401
 

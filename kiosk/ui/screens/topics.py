@@ -8,6 +8,7 @@ from kiosk.i18n import lesson_gettext, ngettext, translations_for
 from kiosk.i18n.coverage import shown_lessons
 from kiosk.ui.screens.base import KioskScreen, load_kv
 from kiosk.ui.widgets.common import Card
+from kiosk.ui.widgets.fit_bar import FitBar  # noqa: F401  (registers it for topics.kv)
 
 load_kv(__file__)
 
