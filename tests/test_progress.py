@@ -222,7 +222,7 @@ def test_a_v2_file_migrates_to_v3_and_keeps_everything(tmp_path):
     store = ProgressStore.open(path)
     try:
         assert store.notices == []
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
         after = {t: sorted(store.db.execute(f"SELECT * FROM {t}").fetchall()) for t in tables}
         # V5 adds outbox_batches.epoch ('' for a batch queued before epochs); nothing else moves.
         assert after.pop("outbox_batches") == [(*row, "") for row in before.pop("outbox_batches")]
