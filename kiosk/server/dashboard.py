@@ -33,7 +33,7 @@ from kiosk.server.releases import make_releases
 from kiosk.server.reports import Report, Table, build_report, choices
 from kiosk.server.storage import Store
 from kiosk.server.suppression import MARGIN, SUPPRESSED, THRESHOLD
-from kiosk.server.svg import bar_chart
+from kiosk.server.svg import bar_chart, column_chart
 from kiosk.server.words import LANG_COOKIE, N_, SWITCH_NAMES, Words, choose
 
 HERE = Path(__file__).parent
@@ -46,7 +46,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
-QUERY_PARAMETERS = {"period", "lesson", "lang"}
+QUERY_PARAMETERS = {"period", "lesson", "lang", "from", "to"}
 # A spreadsheet may run a cell starting with one of these (after any spaces) as a formula: such
 # cells get a leading apostrophe, which spreadsheets show as text and do not run.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -72,6 +72,31 @@ def csv_safe(cell: str) -> str:
 def display(table: Table, row: list[str], words: Words) -> list[str]:
     """A table row as the page shows it: counts grouped the way the manager's language does."""
     return [words.number(c) if i >= table.numeric_from else c for i, c in enumerate(row)]
+
+
+def trend_query(request: Request) -> dict[str, str]:
+    """The trend's asked range, kept in every link so a CSV holds what the page shows."""
+    q = request.query_params
+    return {k: q[k] for k in ("from", "to") if q.get(k)}
+
+
+def trend_chart(report: Report, words: Words) -> str:
+    """The trend's columns, drawn from the trend table's cells (nothing else), with the same
+    figures in words as its text alternative; "" when there is no month to draw."""
+    if not report.trend.rows:
+        return ""
+    _ = words.gettext
+    shown = [display(report.trend, row, words) for row in report.trend.rows]
+    months = report.trend_months
+    under = [words.year(m) if i == 0 or m.endswith("-01") else "" for i, m in enumerate(months)]
+    described = "; ".join(_("{month}: {started} started, {finished} finished").format(
+        month=r[0], started=r[1], finished=r[2]) for r in shown)
+    return column_chart(_("Learners who started and finished, month by month"),
+                        described + ". " + _("– = not shown."),
+                        [words.month_short(m) for m in months], under,
+                        [(_("Started"), "started", [r[1] for r in shown]),
+                         (_("Finished"), "finished", [r[2] for r in shown])],
+                        gap_word=_("not shown"))
 
 
 def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
@@ -171,16 +196,25 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
         unknown = sorted(set(q) - QUERY_PARAMETERS)
         if unknown:
             raise BadQuery(f"Unknown setting {unknown[0]!r}. The report takes only 'period' (a "
-                           "released month like 2026-11 or quarter like 2026-Q4) and 'lesson' "
-                           "(for the funnel); there are no free time windows.")
+                           "released month like 2026-11 or quarter like 2026-Q4), 'lesson' "
+                           "(for the funnel) and 'from' and 'to' (released months, for the "
+                           "trend); there are no free time windows.")
         periods = choices(store)
         period = q.get("period") or next((p for p in periods if "-Q" not in p), None)
         if period is not None and period not in periods:
             raise BadQuery("'period' must be a released month or quarter: "
                            + (", ".join(periods) or "none yet") + ".")
+        months = sorted(p for p in periods if "-Q" not in p)
+        trend_range = None
+        if q.get("from") or q.get("to"):
+            trend_range = (q.get("from") or "", q.get("to") or "")
+            if not (set(trend_range) <= set(months) and trend_range[0] <= trend_range[1]):
+                raise BadQuery("'from' and 'to' must both be released months, 'from' not after "
+                               "'to': " + (", ".join(months) or "none yet") + ".")
         words = words_of(request)
         report = build_report(store, catalogue, period, None, today=today,
-                              quiet_days=config.quiet_days, words=words)
+                              quiet_days=config.quiet_days, words=words,
+                              trend_range=trend_range)
         lesson = q.get("lesson") or None
         if lesson is not None:
             if lesson not in {x for x, _ in report.lesson_choices}:
@@ -188,7 +222,8 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
                                + (", ".join(x for x, _ in report.lesson_choices) or "none")
                                + ".")
             report = build_report(store, catalogue, period, lesson, today=today,
-                                  quiet_days=config.quiet_days, words=words)
+                                  quiet_days=config.quiet_days, words=words,
+                                  trend_range=trend_range)
         return report
 
     def bad_query(problem: BadQuery) -> Response:
@@ -206,20 +241,17 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
             return bad_query(problem)
         words = words_of(request)
         _ = words.gettext
-        shown = [display(report.trend, row, words) for row in report.trend.rows]
-        trend = bar_chart(_("Learners who started and finished, month by month"),
-                          [r[0] for r in shown],
-                          [(_("Started"), "started", [r[1] for r in shown]),
-                           (_("Finished"), "finished", [r[2] for r in shown])])
+        trend = trend_chart(report, words)
         steps = [display(report.funnel, row, words) for row in report.funnel.rows]
         funnel = bar_chart(report.funnel.title,
                            [_("Step {number}").format(number=r[0]) for r in steps],
                            [(_("Reached"), "reached", [r[1] for r in steps])])
         query = urlencode({"period": report.period or "",
-                           **({"lesson": report.funnel_lesson} if report.funnel_lesson else {})})
+                           **({"lesson": report.funnel_lesson} if report.funnel_lesson else {}),
+                           **trend_query(request)})
         return page(request, "dashboard.html", {
             "report": report, "session": session,
-            "trend_chart": trend if report.trend.rows else "",
+            "trend_chart": trend,
             "funnel_chart": funnel if report.funnel.rows else "",
             "display": lambda table, row: display(table, row, words),
             "query": query, "suppressed": SUPPRESSED,
@@ -246,6 +278,10 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
                     [_("Period"), words.period(report.period) if report.period else "–"]]
         if lesson:
             preamble.append([_("Lesson"), dict(report.lesson_choices).get(lesson, lesson)])
+        months = report.trend_months if name == "trend" else []
+        if months:
+            preamble.append([_("Months"), words.period(months[0]) + " – "
+                             + words.period(months[-1])])
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerows([[csv_safe(c) for c in row] for row in preamble])
@@ -253,7 +289,8 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
         writer.writerow([csv_safe(c) for c in table.columns])
         writer.writerows([[csv_safe(c) for c in row] for row in table.rows])
         filename = f"kiosk-{name}-{report.period or 'none'}" + (f"-{lesson}" if lesson else "") \
-            + ".csv"  # lesson ids are [a-z0-9-]: safe in a file name
+            + (f"-{months[0]}-to-{months[-1]}" if months else "") \
+            + ".csv"  # lesson ids are [a-z0-9-] and months digits: safe in a file name
         return Response("\ufeff" + out.getvalue(),  # BOM: Excel then reads Chinese correctly
                         media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"',

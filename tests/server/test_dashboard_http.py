@@ -246,3 +246,38 @@ def test_every_csv_names_its_period_and_filter_in_its_name_and_first_lines(
         browser.close()
     finally:
         stop_server(server)
+
+
+def test_a_from_to_range_lists_its_released_months_and_names_them_in_the_csv(
+        manager_server: RunningServer) -> None:
+    server = manager_server
+    before = (dt.date.fromisoformat(LAST_MONTH).replace(day=1) - dt.timedelta(days=5))
+    try:
+        kiosk = server.enrol()
+        assert server.upload(kiosk, body_of(batch(kiosk.id, [
+            item(day=before.isoformat(), starts=12, completions=9, reached=[12, 11, 10, 9]),
+            item(day=LAST_MONTH, revision=2, starts=20, completions=15,
+                 reached=[20, 18, 16, 15])]))).status_code == 200
+        browser = log_in(server)
+        first, last = before.isoformat()[:7], LAST_MONTH[:7]
+        page = browser.get("/dashboard", params={"period": last, "from": first, "to": last})
+        assert page.status_code == 200, page.text
+        trend = re.search(r'<section class="card" id="trend">(.*?)</section>', page.text, re.S)
+        assert trend and 'class="chart trend"' in trend.group(1) and "<desc" in trend.group(1)
+        names = [dt.date.fromisoformat(m + "-01").strftime("%B %Y") for m in (first, last)]
+        rows = [[html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in
+                 re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)]
+                for r in re.findall(r"<tr>(.*?)</tr>", trend.group(1), re.S)][1:]
+        assert rows == [[names[0], "12", "9"], [names[1], "20", "15"]]  # as each was released
+        one = browser.get("/dashboard/trend.csv", params={"period": last, "from": last,
+                                                          "to": last})
+        assert (f'filename="kiosk-trend-{last}-{last}-to-{last}.csv"'
+                in one.headers["content-disposition"])
+        assert rows_of(one) == [["Month", "Started", "Finished"], [names[1], "20", "15"]]
+        for bad in ({"from": last, "to": first}, {"from": "1999-01", "to": last},
+                    {"from": "2026-1²", "to": last}, {"to": last}):
+            refused = browser.get("/dashboard", params=bad)
+            assert refused.status_code == 400 and "'from' and 'to'" in refused.text, bad
+        browser.close()
+    finally:
+        stop_server(server)

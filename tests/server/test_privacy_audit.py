@@ -230,7 +230,9 @@ def collect(client: httpx.Client, titles: dict[str, str]) -> tuple[list[str], di
     client.cookies.set("lang", "en")
     first = client.get("/dashboard")
     assert first.status_code == 200, first.text
-    options = re.findall(r'<option value="(\d{4}-(?:Q\d|\d\d))"[^>]*>([^<]*)<', first.text)
+    chosen = re.search(r'<select name="period">(.*?)</select>', first.text, re.S)
+    assert chosen
+    options = re.findall(r'<option value="(\d{4}-(?:Q\d|\d\d))"[^>]*>([^<]*)<', chosen.group(1))
     periods = [code for code, _ in options]
     previous = {f"Previous period: {html.unescape(label)}": code for code, label in options}
     seen: dict[Figure, str] = {}
