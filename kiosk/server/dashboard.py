@@ -4,9 +4,7 @@ charts as inline SVG, no JavaScript at all, so it works on any phone and with no
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -27,10 +25,11 @@ from kiosk.server.auth import (
 )
 from kiosk.server.catalogue import Catalogue
 from kiosk.server.config import ServerConfig
+from kiosk.server.exports import csv_name, csv_text, display, every_csv, report_pdf, report_zip
 from kiosk.server.passwords import verify_password
 from kiosk.server.ratelimit import RateLimiter
 from kiosk.server.releases import make_releases
-from kiosk.server.reports import Report, Table, build_report, choices
+from kiosk.server.reports import Report, build_report, choices
 from kiosk.server.storage import Store
 from kiosk.server.suppression import MARGIN, SUPPRESSED, THRESHOLD
 from kiosk.server.svg import bar_chart, column_chart
@@ -47,9 +46,6 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 QUERY_PARAMETERS = {"period", "lesson", "lang", "from", "to"}
-# A spreadsheet may run a cell starting with one of these (after any spaces) as a formula: such
-# cells get a leading apostrophe, which spreadsheets show as text and do not run.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A wrong password costs the same scrypt as a right one; this only stops a flood.
 LOGIN_ATTEMPTS_PER_MINUTE = 10
 
@@ -58,26 +54,31 @@ class BadQuery(Exception):
     """A query parameter the report does not take; ``str()`` says what to change."""
 
 
-def csv_safe(cell: str) -> str:
-    """Neutralise a cell a spreadsheet would run as a formula.
-
-    >>> csv_safe("=HYPERLINK(1)"), csv_safe("-3"), csv_safe("–"), csv_safe("Wanhua")
-    ("'=HYPERLINK(1)", "'-3", '–', 'Wanhua')
-    >>> [csv_safe(chr(9) + "x"), csv_safe(chr(13) + "=1"), csv_safe("  @A1")]
-    ["'\\tx", "'\\r=1", "'  @A1"]
-    """
-    return "'" + cell if cell.lstrip(" ").startswith(FORMULA_STARTS) else cell
-
-
-def display(table: Table, row: list[str], words: Words) -> list[str]:
-    """A table row as the page shows it: counts grouped the way the manager's language does."""
-    return [words.number(c) if i >= table.numeric_from else c for i, c in enumerate(row)]
+def legend(words: Words) -> str:
+    """What "–" means and how the figures are protected, under every report."""
+    return words.gettext(
+        "{dash} = not shown. No number from 1 to {below} is shown, and some other numbers are "
+        "not shown either: each release is checked by linear programming so that, as far as "
+        "that check can tell from all the released figures together (treating counts as any "
+        "number, not only whole ones), every number from 1 to {below} could still be anything "
+        "from {margin} below it (or 0) to {margin} above it. A “{dash}” does not say why it is "
+        "not shown. A completion rate (finished ÷ started) is not shown where either of its "
+        "parts is not. Figures are made once per month and quarter and never change.").format(
+            dash=SUPPRESSED, below=THRESHOLD - 1, margin=MARGIN)
 
 
 def trend_query(request: Request) -> dict[str, str]:
     """The trend's asked range, kept in every link so a CSV holds what the page shows."""
     q = request.query_params
     return {k: q[k] for k in ("from", "to") if q.get(k)}
+
+
+def trend_description(report: Report, words: Words) -> str:
+    """The trend's figures in words: the chart's text alternative."""
+    _ = words.gettext
+    shown = [display(report.trend, row, words) for row in report.trend.rows]
+    return "; ".join(_("{month}: {started} started, {finished} finished").format(
+        month=r[0], started=r[1], finished=r[2]) for r in shown) + ". " + _("– = not shown.")
 
 
 def trend_chart(report: Report, words: Words) -> str:
@@ -89,10 +90,8 @@ def trend_chart(report: Report, words: Words) -> str:
     shown = [display(report.trend, row, words) for row in report.trend.rows]
     months = report.trend_months
     under = [words.year(m) if i == 0 or m.endswith("-01") else "" for i, m in enumerate(months)]
-    described = "; ".join(_("{month}: {started} started, {finished} finished").format(
-        month=r[0], started=r[1], finished=r[2]) for r in shown)
     return column_chart(_("Learners who started and finished, month by month"),
-                        described + ". " + _("– = not shown."),
+                        trend_description(report, words),
                         [words.month_short(m) for m in months], under,
                         [(_("Started"), "started", [r[1] for r in shown]),
                          (_("Finished"), "finished", [r[2] for r in shown])],
@@ -254,7 +253,7 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
             "trend_chart": trend,
             "funnel_chart": funnel if report.funnel.rows else "",
             "display": lambda table, row: display(table, row, words),
-            "query": query, "suppressed": SUPPRESSED,
+            "query": query, "suppressed": SUPPRESSED, "legend": legend(words),
             "threshold": THRESHOLD, "margin": MARGIN,
             "delay_days": config.release_delay_days})
 
@@ -269,32 +268,55 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
         table = report.table(name)
         if table is None:
             return Response("No such table.", status_code=404, media_type="text/plain")
-        words = words_of(request)
-        _ = words.gettext
-        # The first lines say what the file holds, so a saved copy still says it: the report,
-        # the table, the period and any filter; an empty line; then the table.
-        lesson = report.funnel_lesson if name == "funnel" else None
-        preamble = [[_("Digital-equity report"), table.title],
-                    [_("Period"), words.period(report.period) if report.period else "–"]]
-        if lesson:
-            preamble.append([_("Lesson"), dict(report.lesson_choices).get(lesson, lesson)])
-        months = report.trend_months if name == "trend" else []
-        if months:
-            preamble.append([_("Months"), words.period(months[0]) + " – "
-                             + words.period(months[-1])])
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerows([[csv_safe(c) for c in row] for row in preamble])
-        writer.writerow([])
-        writer.writerow([csv_safe(c) for c in table.columns])
-        writer.writerows([[csv_safe(c) for c in row] for row in table.rows])
-        filename = f"kiosk-{name}-{report.period or 'none'}" + (f"-{lesson}" if lesson else "") \
-            + (f"-{months[0]}-to-{months[-1]}" if months else "") \
-            + ".csv"  # lesson ids are [a-z0-9-] and months digits: safe in a file name
-        return Response("\ufeff" + out.getvalue(),  # BOM: Excel then reads Chinese correctly
+        filename = csv_name(report, name)
+        return Response(csv_text(report, table, words_of(request)),
                         media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"',
                                  **SECURITY_HEADERS})
+
+    def period_files(request: Request) -> tuple[Report, list[Report], Words] | Response:
+        """The report of the asked period, and the same once per lesson (each funnel)."""
+        if session_of(request) is None:
+            return Response("Log in first.", status_code=401, media_type="text/plain")
+        try:
+            report = report_for(request)
+        except BadQuery as problem:
+            return bad_query(problem)
+        if report.period is None:
+            return Response("No report yet.", status_code=404, media_type="text/plain")
+        words = words_of(request)
+        today = dt.datetime.fromtimestamp(clock(), dt.UTC).date()
+        funnels = [build_report(store, catalogue, report.period, lesson, today=today,
+                                quiet_days=config.quiet_days, words=words)
+                   for lesson, _title in report.lesson_choices]
+        return report, funnels, words
+
+    def attachment(content: bytes, media_type: str, filename: str) -> Response:
+        return Response(content, media_type=media_type, headers={
+            "Content-Disposition": f'attachment; filename="{filename}"', **SECURITY_HEADERS})
+
+    @router.get("/dashboard/report.zip", response_model=None)
+    def period_zip(request: Request) -> Response:
+        found = period_files(request)
+        if isinstance(found, Response):
+            return found
+        report, funnels, words = found
+        by_lesson = {one.funnel_lesson: one for one in funnels}
+        files = every_csv(report, lambda lesson: by_lesson[lesson], words)
+        return attachment(report_zip(files), "application/zip",
+                          f"kiosk-report-{report.period}.zip")
+
+    @router.get("/dashboard/report.pdf", response_model=None)
+    async def period_pdf(request: Request) -> Response:
+        found = await run_in_threadpool(period_files, request)
+        if isinstance(found, Response):
+            return found
+        report, funnels, words = found
+        # Embedding the Chinese font takes a second or two: not on the event loop.
+        pdf = await run_in_threadpool(
+            report_pdf, report, funnels, words, legend=legend(words),
+            trend_title=trend_description(report, words))
+        return attachment(pdf, "application/pdf", f"kiosk-report-{report.period}.pdf")
 
     return router
 

@@ -11,7 +11,7 @@ MODULES = ["kiosk.signing", "kiosk.server.wire", "kiosk.server.problems", "kiosk
            "kiosk.server.ratelimit", "kiosk.server.catalogue", "kiosk.server.codes",
            "kiosk.server.passwords", "kiosk.server.suppression", "kiosk.server.reports",
            "kiosk.server.svg", "kiosk.server.auth", "kiosk.server.storage.store",
-           "kiosk.server.releases", "kiosk.server.dashboard"]
+           "kiosk.server.releases", "kiosk.server.exports", "kiosk.server.words"]
 
 
 @pytest.mark.parametrize("name", MODULES)
