@@ -77,8 +77,8 @@ def trend_description(report: Report, words: Words) -> str:
     """The trend's figures in words: the chart's text alternative."""
     _ = words.gettext
     shown = [display(report.trend, row, words) for row in report.trend.rows]
-    return "; ".join(_("{month}: {started} started, {finished} finished").format(
-        month=r[0], started=r[1], finished=r[2]) for r in shown) + ". " + _("– = not shown.")
+    return " ".join([_("{month}: {started} started, {finished} finished.").format(
+        month=r[0], started=r[1], finished=r[2]) for r in shown] + [_("– = not shown.")])
 
 
 def trend_chart(report: Report, words: Words) -> str:
