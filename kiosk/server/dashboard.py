@@ -1,4 +1,5 @@
-"""The managers' dashboard: login, the report page, a CSV for every table. HTML from Jinja2,
+"""The managers' dashboard: login, the report page, a CSV for every table, and the period's
+report to hand on (a PDF and a ZIP of every CSV, :mod:`kiosk.server.exports`). HTML from Jinja2,
 charts as inline SVG, no JavaScript at all, so it works on any phone and with no internet.
 """
 
