@@ -2,6 +2,7 @@
 # Install (or update) the community digital-skills kiosk so that it starts full screen at boot.
 #
 #   sudo ./deploy/install.sh             install or update on this machine (run as root)
+#   sudo ./deploy/install.sh --printer   also install CUPS, so certificates can be printed (lp)
 #   ./deploy/install.sh --root DIR       write every file under DIR instead of / (for tests):
 #                                        no apt, no user account, no Python set-up, no systemctl
 #
@@ -28,12 +29,20 @@ UNIT_DIR=/etc/systemd/system
 #       (SDL's KMS/DRM driver, bundled in the Kivy wheel, loads these; Mesa drives the Pi's GPU)
 #   libmtdev1               multi-touch screens
 #   libasound2              the speaker (ALSA)
-DEBS="python3 python3-venv libegl1 libgles2 libgl1 libgbm1 libdrm2 libgl1-mesa-dri libmtdev1 libasound2"
+#   udev, systemd           mounting USB sticks (systemd-mount), see step 9
+DEBS="python3 python3-venv libegl1 libgles2 libgl1 libgbm1 libdrm2 libgl1-mesa-dri libmtdev1 libasound2 udev"
 GROUPS_NEEDED="video render input audio"
+# USB sticks are mounted here for the kiosk user (deploy/$USB_RULES, a udev rule).
+USB_DIR=/media/$KIOSK_USER
+USB_RULES=90-$APP-usb.rules
+RULES_DIR=/etc/udev/rules.d
+# --printer: CUPS, which gives the kiosk the `lp` command it prints certificates with.
+PRINTER_DEBS="cups cups-client"
+PRINTER=0
 
 ROOT=""
 usage() {
-    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
 }
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -45,6 +54,10 @@ while [ $# -gt 0 ]; do
         --root=*)
             ROOT=${1#--root=}
             ROOT=${ROOT%/}
+            shift
+            ;;
+        --printer)
+            PRINTER=1
             shift
             ;;
         -h | --help)
@@ -82,7 +95,9 @@ if [ -n "$ROOT" ]; then
     skipped "apt-get (--root)"
 else
     missing=()
-    for pkg in $DEBS; do
+    wanted=$DEBS
+    [ "$PRINTER" = 1 ] && wanted="$wanted $PRINTER_DEBS"
+    for pkg in $wanted; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
     done
     if [ ${#missing[@]} -eq 0 ]; then
@@ -299,6 +314,35 @@ else
         echo "  Volunteer PIN: $pin"
         echo "  Write it down now and give it to the volunteers: it is not shown again."
         echo "  (Change it: sudo -u $KIOSK_USER KIOSK_HOME=$STATE_DIR $APP_DIR/.venv/bin/python -m kiosk volunteer set-pin)"
+    fi
+fi
+
+# --- 9. USB sticks -------------------------------------------------------------------------------
+# Raspberry Pi OS Lite mounts nothing by itself: a udev rule has systemd mount each stick at
+# $USB_DIR/<partition>, owned by the kiosk user (the kiosk looks for sticks under /media/*/).
+step "9. USB sticks: mounted at $USB_DIR/<partition> for $KIOSK_USER"
+if [ -d "$ROOT$USB_DIR" ]; then
+    already "$USB_DIR exists"
+else
+    mkdir -p "$ROOT$USB_DIR"
+    chmod 0755 "$ROOT$USB_DIR"
+    done_ "created $USB_DIR"
+fi
+mkdir -p "$ROOT$RULES_DIR"
+if cmp -s "$SOURCE_DIR/deploy/$USB_RULES" "$ROOT$RULES_DIR/$USB_RULES"; then
+    already "$RULES_DIR/$USB_RULES is up to date"
+else
+    install -m 0644 "$SOURCE_DIR/deploy/$USB_RULES" "$ROOT$RULES_DIR/$USB_RULES"
+    done_ "installed $RULES_DIR/$USB_RULES"
+    if [ -z "$ROOT" ] && command -v udevadm >/dev/null; then
+        udevadm control --reload
+    fi
+fi
+if [ "$PRINTER" = 1 ]; then
+    if [ -n "$ROOT" ]; then
+        skipped "CUPS (--root)"
+    else
+        already "CUPS is installed (step 1): add the printer with lpadmin, see docs/DEPLOY.md"
     fi
 fi
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import hashlib
 import logging
 import re
 import string
@@ -91,16 +92,25 @@ class _Paragraph:
     bullet: bool = False
 
 
-def certificate_filename(picture: str, topic_id: str, completed_on: dt.date) -> str:
+def certificate_filename(picture: str, topic_id: str, completed_on: dt.date,
+                         learner_id: str = "") -> str:
     """A file name safe on any USB stick (FAT included) and in any shell.
+
+    Two learners may have the same picture and finish the same topic on the same day, so a
+    learner's id adds a short tag of its own: their two certificates never overwrite each other,
+    and making one learner's certificate again replaces only that learner's file. The tag is a
+    hash, so the stick shows nothing of the id.
 
     >>> certificate_filename("tree", "payment", dt.date(2026, 11, 26))
     'certificate-2026-11-26-tree-payment.pdf'
     >>> certificate_filename("Café Olé!", "../x", dt.date(2026, 1, 2))
     'certificate-2026-01-02-cafe-ole-x.pdf'
+    >>> certificate_filename("tree", "payment", dt.date(2026, 11, 26), "learner-1")
+    'certificate-2026-11-26-tree-payment-d25b18ac.pdf'
     """
+    tag = ("-" + hashlib.sha256(learner_id.encode("utf-8")).hexdigest()[:8]) if learner_id else ""
     return (f"certificate-{completed_on.isoformat()}-{_slug(picture, 'learner')}-"
-            f"{_slug(topic_id, 'topic')}.pdf")
+            f"{_slug(topic_id, 'topic')}{tag}.pdf")
 
 
 def _slug(text: str, fallback: str) -> str:

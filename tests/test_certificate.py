@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import re
 import subprocess
 import sys
 import unicodedata
@@ -286,6 +287,27 @@ def test_file_names_are_safe_anywhere():
     assert certificate_filename("Đồng hồ", "payment", DAY) == \
         "certificate-2026-11-26-dong-ho-payment.pdf"
     assert certificate_filename("樹", "", DAY) == "certificate-2026-11-26-learner-topic.pdf"
+
+
+def test_two_learners_with_the_same_picture_keep_their_own_certificate(tmp_path):
+    """Same picture, same topic, same day: two files, neither overwritten; making one
+    learner's certificate again replaces only that learner's file."""
+    made = {}
+    for learner, title in (("learner-a", "Mobile payment"), ("learner-b", "行動支付")):
+        out = tmp_path / certificate_filename("tree", "payment", DAY, learner)
+        made[learner] = make_certificate(out, picture_png=None, completed_on=DAY,
+                                         **{**ENGLISH, "topic_title": title})
+    assert made["learner-a"] != made["learner-b"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in made.values())
+    texts = {k: squeeze(PdfReader(v).pages[0].extract_text()) for k, v in made.items()}
+    assert "Mobilepayment" in texts["learner-a"] and "行動支付" in texts["learner-b"]
+    again = make_certificate(tmp_path / certificate_filename("tree", "payment", DAY, "learner-a"),
+                             picture_png=None, completed_on=DAY, **ENGLISH)
+    assert again == made["learner-a"] and len(list(tmp_path.iterdir())) == 2
+    assert "行動支付" in squeeze(PdfReader(made["learner-b"]).pages[0].extract_text())
+    # The tag says nothing of the id: a few hex digits, safe on any stick.
+    assert "learner" not in again.name.removeprefix("certificate-2026-11-26-tree-payment")
+    assert re.fullmatch(r"certificate-2026-11-26-tree-payment-[0-9a-f]{8}\.pdf", again.name)
 
 
 def test_the_module_needs_no_kivy():

@@ -179,7 +179,8 @@ def sandbox(tmp_path: Path) -> tuple[Path, dict[str, str], Path]:
     stubs = tmp_path / "stubs"
     stubs.mkdir()
     calls = tmp_path / "calls.log"
-    for tool in ("apt-get", "dpkg-query", "useradd", "usermod", "systemctl", "chown", "pip"):
+    for tool in ("apt-get", "dpkg-query", "useradd", "usermod", "systemctl", "chown", "pip",
+                 "udevadm", "systemd-mount"):
         stub = stubs / tool
         stub.write_text(f'#!/bin/sh\necho "{tool} $*" >> "{calls}"\nexit 1\n', "utf-8")
         stub.chmod(0o755)
@@ -273,6 +274,35 @@ def test_install_takes_a_volunteer_pin_given_to_it(
                          env={**env, "KIOSK_VOLUNTEER_PIN": "12345"}, capture_output=True,
                          text=True, timeout=300, stdin=subprocess.DEVNULL)
     assert bad.returncode == 1 and "exactly 6 numbers" in bad.stderr
+
+
+def test_usb_sticks_are_mounted_where_the_kiosk_user_can_write(
+        sandbox: tuple[Path, dict[str, str], Path]) -> None:
+    root, env, calls = sandbox
+    out = install(root, env)
+    assert "9. USB sticks" in out
+    rules = DEPLOY / "90-community-skills-kiosk-usb.rules"
+    installed = root / "etc/udev/rules.d" / rules.name
+    assert installed.read_bytes() == rules.read_bytes()
+    usb = root / "media/kiosk"
+    assert usb.is_dir() and stat.S_IMODE(usb.stat().st_mode) == 0o755
+    rule = next(line for line in rules.read_text("utf-8").splitlines()
+                if line and not line.startswith("#"))
+    # A USB stick's filesystem partition, mounted by systemd for the kiosk user under the
+    # folder the kiosk looks in (/media/<user>/<stick>) and the unit lets it write to.
+    assert 'ACTION=="add"' in rule and 'ENV{ID_BUS}=="usb"' in rule and "vfat" in rule
+    command = rule.split('RUN{program}+="', 1)[1].rstrip('"').split()
+    assert command[0] == "/usr/bin/systemd-mount" and "--owner=kiosk" in command
+    assert command[-1] == "/media/kiosk/%k" and "noexec" in " ".join(command)
+    settings = unit_settings(UNIT.read_text("utf-8"))
+    assert ("Service", "ReadWritePaths", "-/media/kiosk") in settings
+    assert ("Service", "User", "kiosk") in settings
+    help_text = subprocess.run(["systemd-mount", "--help"], capture_output=True, text=True,
+                               timeout=30).stdout if shutil.which("systemd-mount") else ""
+    if help_text:  # the options this Debian's systemd-mount takes
+        for option in ("--no-block", "--collect", "--fsck", "--owner", "--options"):
+            assert option in help_text, option
+    assert not calls.exists(), calls.read_text()
 
 
 def test_install_rejects_unknown_options() -> None:

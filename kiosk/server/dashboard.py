@@ -1,12 +1,11 @@
-"""The managers' dashboard: login, the report page, a CSV for every table. HTML from Jinja2,
+"""The managers' dashboard: login, the report page, a CSV for every table, and the period's
+report to hand on (a PDF and a ZIP of every CSV, :mod:`kiosk.server.exports`). HTML from Jinja2,
 charts as inline SVG, no JavaScript at all, so it works on any phone and with no internet.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -27,13 +26,14 @@ from kiosk.server.auth import (
 )
 from kiosk.server.catalogue import Catalogue
 from kiosk.server.config import ServerConfig
+from kiosk.server.exports import csv_name, csv_text, display, every_csv, report_pdf, report_zip
 from kiosk.server.passwords import verify_password
 from kiosk.server.ratelimit import RateLimiter
 from kiosk.server.releases import make_releases
-from kiosk.server.reports import Report, Table, build_report, choices
+from kiosk.server.reports import Report, build_report, choices
 from kiosk.server.storage import Store
 from kiosk.server.suppression import MARGIN, SUPPRESSED, THRESHOLD
-from kiosk.server.svg import bar_chart
+from kiosk.server.svg import bar_chart, column_chart
 from kiosk.server.words import LANG_COOKIE, N_, Words, choose, switch_links
 
 HERE = Path(__file__).parent
@@ -46,10 +46,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
-QUERY_PARAMETERS = {"period", "lesson", "lang"}
-# A spreadsheet may run a cell starting with one of these (after any spaces) as a formula: such
-# cells get a leading apostrophe, which spreadsheets show as text and do not run.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+QUERY_PARAMETERS = {"period", "lesson", "lang", "from", "to"}
 # A wrong password costs the same scrypt as a right one; this only stops a flood.
 LOGIN_ATTEMPTS_PER_MINUTE = 10
 
@@ -58,20 +55,48 @@ class BadQuery(Exception):
     """A query parameter the report does not take; ``str()`` says what to change."""
 
 
-def csv_safe(cell: str) -> str:
-    """Neutralise a cell a spreadsheet would run as a formula.
+def legend(words: Words) -> str:
+    """What "–" means and how the figures are protected, under every report."""
+    return words.gettext(
+        "{dash} = not shown. No number from 1 to {below} is shown, and some other numbers are "
+        "not shown either: each release is checked by linear programming so that, as far as "
+        "that check can tell from all the released figures together (treating counts as any "
+        "number, not only whole ones), every number from 1 to {below} could still be anything "
+        "from {margin} below it (or 0) to {margin} above it. A “{dash}” does not say why it is "
+        "not shown. A completion rate (finished ÷ started) is not shown where either of its "
+        "parts is not. Figures are made once per month and quarter and never change.").format(
+            dash=SUPPRESSED, below=THRESHOLD - 1, margin=MARGIN)
 
-    >>> csv_safe("=HYPERLINK(1)"), csv_safe("-3"), csv_safe("–"), csv_safe("Wanhua")
-    ("'=HYPERLINK(1)", "'-3", '–', 'Wanhua')
-    >>> [csv_safe(chr(9) + "x"), csv_safe(chr(13) + "=1"), csv_safe("  @A1")]
-    ["'\\tx", "'\\r=1", "'  @A1"]
-    """
-    return "'" + cell if cell.lstrip(" ").startswith(FORMULA_STARTS) else cell
+
+def trend_query(request: Request) -> dict[str, str]:
+    """The trend's asked range, kept in every link so a CSV holds what the page shows."""
+    q = request.query_params
+    return {k: q[k] for k in ("from", "to") if q.get(k)}
 
 
-def display(table: Table, row: list[str], words: Words) -> list[str]:
-    """A table row as the page shows it: counts grouped the way the manager's language does."""
-    return [words.number(c) if i >= table.numeric_from else c for i, c in enumerate(row)]
+def trend_description(report: Report, words: Words) -> str:
+    """The trend's figures in words: the chart's text alternative."""
+    _ = words.gettext
+    shown = [display(report.trend, row, words) for row in report.trend.rows]
+    return " ".join([_("{month}: {started} started, {finished} finished.").format(
+        month=r[0], started=r[1], finished=r[2]) for r in shown] + [_("– = not shown.")])
+
+
+def trend_chart(report: Report, words: Words) -> str:
+    """The trend's columns, drawn from the trend table's cells (nothing else), with the same
+    figures in words as its text alternative; "" when there is no month to draw."""
+    if not report.trend.rows:
+        return ""
+    _ = words.gettext
+    shown = [display(report.trend, row, words) for row in report.trend.rows]
+    months = report.trend_months
+    under = [words.year(m) if i == 0 or m.endswith("-01") else "" for i, m in enumerate(months)]
+    return column_chart(_("Learners who started and finished, month by month"),
+                        trend_description(report, words),
+                        [words.month_short(m) for m in months], under,
+                        [(_("Started"), "started", [r[1] for r in shown]),
+                         (_("Finished"), "finished", [r[2] for r in shown])],
+                        gap_word=_("not shown"))
 
 
 def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
@@ -168,16 +193,25 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
         unknown = sorted(set(q) - QUERY_PARAMETERS)
         if unknown:
             raise BadQuery(f"Unknown setting {unknown[0]!r}. The report takes only 'period' (a "
-                           "released month like 2026-11 or quarter like 2026-Q4) and 'lesson' "
-                           "(for the funnel); there are no free time windows.")
+                           "released month like 2026-11 or quarter like 2026-Q4), 'lesson' "
+                           "(for the funnel) and 'from' and 'to' (released months, for the "
+                           "trend); there are no free time windows.")
         periods = choices(store)
         period = q.get("period") or next((p for p in periods if "-Q" not in p), None)
         if period is not None and period not in periods:
             raise BadQuery("'period' must be a released month or quarter: "
                            + (", ".join(periods) or "none yet") + ".")
+        months = sorted(p for p in periods if "-Q" not in p)
+        trend_range = None
+        if q.get("from") or q.get("to"):
+            trend_range = (q.get("from") or "", q.get("to") or "")
+            if not (set(trend_range) <= set(months) and trend_range[0] <= trend_range[1]):
+                raise BadQuery("'from' and 'to' must both be released months, 'from' not after "
+                               "'to': " + (", ".join(months) or "none yet") + ".")
         words = words_of(request)
         report = build_report(store, catalogue, period, None, today=today,
-                              quiet_days=config.quiet_days, words=words)
+                              quiet_days=config.quiet_days, words=words,
+                              trend_range=trend_range)
         lesson = q.get("lesson") or None
         if lesson is not None:
             if lesson not in {x for x, _ in report.lesson_choices}:
@@ -185,7 +219,8 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
                                + (", ".join(x for x, _ in report.lesson_choices) or "none")
                                + ".")
             report = build_report(store, catalogue, period, lesson, today=today,
-                                  quiet_days=config.quiet_days, words=words)
+                                  quiet_days=config.quiet_days, words=words,
+                                  trend_range=trend_range)
         return report
 
     def bad_query(problem: BadQuery) -> Response:
@@ -203,23 +238,20 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
             return bad_query(problem)
         words = words_of(request)
         _ = words.gettext
-        shown = [display(report.trend, row, words) for row in report.trend.rows]
-        trend = bar_chart(_("Learners who started and finished, month by month"),
-                          [r[0] for r in shown],
-                          [(_("Started"), "started", [r[1] for r in shown]),
-                           (_("Finished"), "finished", [r[2] for r in shown])])
+        trend = trend_chart(report, words)
         steps = [display(report.funnel, row, words) for row in report.funnel.rows]
         funnel = bar_chart(report.funnel.title,
                            [_("Step {number}").format(number=r[0]) for r in steps],
                            [(_("Reached"), "reached", [r[1] for r in steps])])
         query = urlencode({"period": report.period or "",
-                           **({"lesson": report.funnel_lesson} if report.funnel_lesson else {})})
+                           **({"lesson": report.funnel_lesson} if report.funnel_lesson else {}),
+                           **trend_query(request)})
         return page(request, "dashboard.html", {
             "report": report, "session": session,
-            "trend_chart": trend if report.trend.rows else "",
+            "trend_chart": trend,
             "funnel_chart": funnel if report.funnel.rows else "",
             "display": lambda table, row: display(table, row, words),
-            "query": query, "suppressed": SUPPRESSED,
+            "query": query, "suppressed": SUPPRESSED, "legend": legend(words),
             "threshold": THRESHOLD, "margin": MARGIN,
             "delay_days": config.release_delay_days})
 
@@ -234,27 +266,55 @@ def build_dashboard(store: Store, catalogue: Catalogue, config: ServerConfig, *,
         table = report.table(name)
         if table is None:
             return Response("No such table.", status_code=404, media_type="text/plain")
-        words = words_of(request)
-        _ = words.gettext
-        # The first lines say what the file holds, so a saved copy still says it: the report,
-        # the table, the period and any filter; an empty line; then the table.
-        lesson = report.funnel_lesson if name == "funnel" else None
-        preamble = [[_("Digital-equity report"), table.title],
-                    [_("Period"), words.period(report.period) if report.period else "–"]]
-        if lesson:
-            preamble.append([_("Lesson"), dict(report.lesson_choices).get(lesson, lesson)])
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerows([[csv_safe(c) for c in row] for row in preamble])
-        writer.writerow([])
-        writer.writerow([csv_safe(c) for c in table.columns])
-        writer.writerows([[csv_safe(c) for c in row] for row in table.rows])
-        filename = f"kiosk-{name}-{report.period or 'none'}" + (f"-{lesson}" if lesson else "") \
-            + ".csv"  # lesson ids are [a-z0-9-]: safe in a file name
-        return Response("\ufeff" + out.getvalue(),  # BOM: Excel then reads Chinese correctly
+        filename = csv_name(report, name)
+        return Response(csv_text(report, table, words_of(request)),
                         media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"',
                                  **SECURITY_HEADERS})
+
+    def period_files(request: Request) -> tuple[Report, list[Report], Words] | Response:
+        """The report of the asked period, and the same once per lesson (each funnel)."""
+        if session_of(request) is None:
+            return Response("Log in first.", status_code=401, media_type="text/plain")
+        try:
+            report = report_for(request)
+        except BadQuery as problem:
+            return bad_query(problem)
+        if report.period is None:
+            return Response("No report yet.", status_code=404, media_type="text/plain")
+        words = words_of(request)
+        today = dt.datetime.fromtimestamp(clock(), dt.UTC).date()
+        funnels = [build_report(store, catalogue, report.period, lesson, today=today,
+                                quiet_days=config.quiet_days, words=words)
+                   for lesson, _title in report.lesson_choices]
+        return report, funnels, words
+
+    def attachment(content: bytes, media_type: str, filename: str) -> Response:
+        return Response(content, media_type=media_type, headers={
+            "Content-Disposition": f'attachment; filename="{filename}"', **SECURITY_HEADERS})
+
+    @router.get("/dashboard/report.zip", response_model=None)
+    def period_zip(request: Request) -> Response:
+        found = period_files(request)
+        if isinstance(found, Response):
+            return found
+        report, funnels, words = found
+        by_lesson = {one.funnel_lesson: one for one in funnels}
+        files = every_csv(report, lambda lesson: by_lesson[lesson], words)
+        return attachment(report_zip(files), "application/zip",
+                          f"kiosk-report-{report.period}.zip")
+
+    @router.get("/dashboard/report.pdf", response_model=None)
+    async def period_pdf(request: Request) -> Response:
+        found = await run_in_threadpool(period_files, request)
+        if isinstance(found, Response):
+            return found
+        report, funnels, words = found
+        # Embedding the Chinese font takes a second or two: not on the event loop.
+        pdf = await run_in_threadpool(
+            report_pdf, report, funnels, words, legend=legend(words),
+            trend_title=trend_description(report, words))
+        return attachment(pdf, "application/pdf", f"kiosk-report-{report.period}.pdf")
 
     return router
 

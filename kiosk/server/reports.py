@@ -18,6 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from kiosk.server.catalogue import Catalogue
+from kiosk.server.releases import quarter_months
 from kiosk.server.storage import Kiosk, Store
 from kiosk.server.storage import releases as saved
 from kiosk.server.storage.releases import StoredCell
@@ -25,6 +26,7 @@ from kiosk.server.suppression import SUPPRESSED
 from kiosk.server.words import Words
 
 LEARNER_LANGUAGES = ("zh_Hant_TW", "en", "vi", "id")
+TREND_MONTHS = 12  # the trend shows a year unless the manager asks for a range
 # The learners' languages as the English dashboard names them (what its tables and CSVs say).
 LANGUAGE_NAMES = {code: Words.of("en").language_name(code) for code in LEARNER_LANGUAGES}
 
@@ -54,6 +56,8 @@ class Report:
     lesson_choices: list[tuple[str, str]]  # lessons with a funnel in this release: (id, title)
     trend: Table
     quiet: Table
+    trend_months: list[str] = field(default_factory=list)  # the trend's months, oldest first
+    months: list[str] = field(default_factory=list)  # every released month, oldest first
 
     @property
     def tables(self) -> list[Table]:
@@ -96,10 +100,34 @@ def funnel_lessons(cells: list[StoredCell], catalogue: Catalogue,
     return [(lesson, lesson_title(catalogue, words, lesson)) for lesson in seen]
 
 
+def trend_window(months: list[str], period: str | None,
+                 asked: tuple[str, str] | None = None) -> list[str]:
+    """The released months the trend shows: the asked from-to range (whole months), else the
+    last :data:`TREND_MONTHS` up to the chosen period's end.
+
+    >>> ms = [f"2026-{m:02d}" for m in range(1, 13)] + ["2027-01"]
+    >>> trend_window(ms, "2026-Q2")
+    ['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06']
+    >>> trend_window(ms, "2026-02", ("2026-11", "2027-01"))
+    ['2026-11', '2026-12', '2027-01']
+    >>> len(trend_window(ms, "2027-01")), trend_window(ms, None)
+    (12, [])
+    """
+    if asked:
+        return [m for m in months if asked[0] <= m <= asked[1]]
+    if period is None:
+        return []
+    end = quarter_months(period)[-1] if "-Q" in period else period
+    return [m for m in months if m <= end][-TREND_MONTHS:]
+
+
 def build_report(store: Store, catalogue: Catalogue, period: str | None, lesson: str | None,
-                 *, today: dt.date, quiet_days: int, words: Words) -> Report:
+                 *, today: dt.date, quiet_days: int, words: Words,
+                 trend_range: tuple[str, str] | None = None) -> Report:
     _ = words.gettext
     periods = choices(store)
+    months = sorted(p for p in periods if "-Q" not in p)
+    trend_months = trend_window(months, period, trend_range)
     cells = saved.release_cells(store, period) if period else []
     centre_names = {c.id: c.name for c in store.centres()}
     three = [_("Started"), _("Finished"), _("Completion rate")]
@@ -140,8 +168,9 @@ def build_report(store: Store, catalogue: Catalogue, period: str | None, lesson:
                       rows("centres", {k: [v] for k, v in centre_names.items()})),
         funnel=funnel, stops=_stops(cells, catalogue, words, choice),
         funnel_lesson=funnel_lesson, lesson_choices=choice,
-        trend=_trend(store, periods, words),
-        quiet=_kiosks_table(store.kiosks(), today, quiet_days, words))
+        trend=_trend(store, trend_months, words),
+        quiet=_kiosks_table(store.kiosks(), today, quiet_days, words),
+        trend_months=trend_months, months=months)
 
 
 def previous_period(period: str) -> str:
@@ -199,11 +228,23 @@ def _stops(cells: list[StoredCell], catalogue: Catalogue, words: Words,
     return table
 
 
-def _trend(store: Store, periods: list[str], words: Words) -> Table:
-    """Each monthly release's grand total, oldest first: the same cells as each month shows."""
+def _trend(store: Store, months: list[str], words: Words) -> Table:
+    """Each monthly release's grand total, oldest first: the same cells as each month shows.
+
+    A range is never added up: a total over months one of which hides a figure would either
+    hide too (and say nothing) or let the hidden figure be worked out by subtraction, so the
+    range is its months, each as released (docs/SERVER.md, "Periods").
+    """
     _ = words.gettext
-    table = Table("trend", _("Month by month"), [_("Month"), _("Started"), _("Finished")])
-    for period in reversed([p for p in periods if "-Q" not in p]):
+    title = _("Month by month")
+    if months:
+        title += _(": {first} to {last}").format(first=words.period(months[0]),
+                                                  last=words.period(months[-1]))
+    table = Table("trend", title, [_("Month"), _("Started"), _("Finished")],
+                  note=_("Each month as it was released. A range is not added up into one "
+                         "total: a total that included a hidden figure could reveal it. Each "
+                         "quarter has its own report: choose it under Period."))
+    for period in months:
         total = {c.measure: show(c) for c in saved.release_cells(store, period)
                  if c.table == "total"}
         table.rows.append([words.period(period), total.get("started", ""),

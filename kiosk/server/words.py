@@ -7,6 +7,8 @@ managers reading in different languages at the same moment never see each other'
     >>> zh, en = Words.of("zh_Hant_TW"), Words.of("en")
     >>> zh.period("2026-11"), en.period("2026-11"), zh.period("2026-Q4"), en.period("2026-Q4")
     ('2026年11月', 'November 2026', '2026年第4季', 'Q4 2026')
+    >>> zh.month_short("2026-11"), en.month_short("2026-11"), zh.year("2026-11")
+    ('11月', 'Nov', '2026年')
     >>> zh.date("2026-12-02"), en.date("2026-12-02")
     ('2026年12月2日', 'Dec 2, 2026')
     >>> en.number("1234"), zh.number("–"), en.rate("17", "23")
@@ -88,6 +90,13 @@ class Words:
             return format_skeleton("yQQQ", first, locale=self.language)
         return format_skeleton("yMMMM", dt.date.fromisoformat(period + "-01"),
                                locale=self.language)
+
+    def month_short(self, month: str) -> str:
+        """A month's short name for a chart's axis: ``Nov``, ``11月``."""
+        return format_skeleton("MMM", dt.date.fromisoformat(month + "-01"), locale=self.language)
+
+    def year(self, month: str) -> str:
+        return format_skeleton("y", dt.date.fromisoformat(month + "-01"), locale=self.language)
 
     def date(self, day: str) -> str:
         return format_skeleton("yMMMd", dt.date.fromisoformat(day), locale=self.language)

@@ -93,9 +93,9 @@ def free_port() -> int:
 
 
 def run_cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = None,
-            ) -> subprocess.CompletedProcess[str]:
+            timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "kiosk", *args], cwd=ROOT, input=stdin,
-                          capture_output=True, text=True, timeout=60,
+                          capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, **(env or {})})
 
 

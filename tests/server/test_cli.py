@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import time
+import unicodedata
 from pathlib import Path
 
 from kiosk.server.codes import ALPHABET
+from kiosk.server.passwords import verify_password
 from kiosk.server.storage import open_store
 from kiosk.signing import BATCHES_PATH, BUNDLE_FORMAT, bundle_entry, sign_request
-from tests.server.conftest import batch, body_of, item, run_cli, start_server, stop_server
+from tests.server.conftest import ROOT, batch, body_of, item, run_cli, start_server, stop_server
 
 
 def test_centre_code_manager_and_revoke(tmp_path: Path) -> None:
@@ -156,3 +160,111 @@ def test_import_bundle_reads_no_more_than_its_limit(tmp_path: Path) -> None:
     store.close()
     assert report.refused == 1 and "larger than" in report.lines[0]
     assert "Is this the right file?" in report.lines[0]
+
+
+def test_the_printed_enrol_code_command_works_when_pasted_back_for_a_chinese_name(
+        tmp_path: Path) -> None:
+    import shlex
+
+    db = str(tmp_path / "伺服器 data.db")  # a space and Chinese in the path too
+    name = "萬華 社區關懷據點 (Lin's)"  # spaces, brackets and a quote: each a shell hazard
+    added = run_cli("server", "add-centre", name, "--db", db)
+    assert added.returncode == 0, added.stderr
+    command = added.stdout.split("Next: ", 1)[1].strip()
+    assert command.startswith("python -m kiosk server enrol-code --centre ")
+    # Pasted into a shell as printed (with this test's Python for "python").
+    code = subprocess.run(["bash", "-c", shlex.quote(sys.executable) + command[len("python"):]],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert code.returncode == 0, code.stderr
+    assert name in code.stderr and re.fullmatch(f"[{ALPHABET}-]+", code.stdout.strip())
+
+
+def test_add_manager_with_no_terminal_says_what_to_do(tmp_path: Path) -> None:
+    db = str(tmp_path / "server.db")
+    for command in (["add-manager", "m@example.org"], ["reset-password", "m@example.org"]):
+        if command[0] == "reset-password":
+            assert run_cli("server", "add-manager", "m@example.org", "--password-stdin",
+                           "--db", db, stdin="a long passphrase\n").returncode == 0
+        result = run_cli("server", *command, "--db", db, stdin="")  # a pipe, not a terminal
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr and "EOFError" not in result.stderr
+        assert "--password-stdin" in result.stderr and "no terminal" in result.stderr
+
+
+def test_list_move_reset_and_remove(tmp_path: Path) -> None:
+    import httpx
+
+    db = str(tmp_path / "server.db")
+    for name in ("Wanhua Community Centre", "北投圖書館"):
+        assert run_cli("server", "add-centre", name, "--db", db).returncode == 0
+    store = open_store(db)
+    first = store.enrol(store.create_enrolment_code("Wanhua Community Centre", now=time.time()),
+                        now=time.time())
+    second = store.enrol(store.create_enrolment_code("Wanhua Community Centre", now=time.time()),
+                         now=time.time())
+    store.close()
+    assert first and second
+    store = open_store(db)
+    with store.backend.transaction() as tx:  # the first has been silent for 40 days
+        tx.execute("UPDATE kiosks SET enrolled_day = ?, last_seen_day = ? WHERE id = ?",
+                   ["2020-01-01", "2020-02-01", first.id])
+    store.close()
+    listed = run_cli("server", "list-kiosks", "--centre", "Wanhua Community Centre", "--db", db)
+    lines = listed.stdout.splitlines()
+    assert lines[0].split() == ["Kiosk", "Centre", "Last", "contact", "Days", "since", "Revoked"]
+    assert lines[1].startswith(first.id) and "2020-02-01" in lines[1]  # the quietest first
+    assert lines[2].startswith(second.id) and "never" in lines[2]
+    assert run_cli("server", "revoke-kiosk", first.id, "--db", db).returncode == 0
+    revoked = run_cli("server", "list-kiosks", "--db", db).stdout.splitlines()
+    assert revoked[-1].startswith(first.id) and revoked[-1].endswith("revoked")
+
+    moved = run_cli("server", "move-kiosk", second.id, "--centre", "北投圖書館", "--db", db)
+    assert moved.returncode == 0 and "北投圖書館" in moved.stdout
+    assert run_cli("server", "move-kiosk", second.id, "--centre", "Nowhere",
+                   "--db", db).returncode == 1
+    assert run_cli("server", "move-kiosk", "k-nobody", "--centre", "北投圖書館",
+                   "--db", db).returncode == 1
+    centres = run_cli("server", "list-centres", "--db", db).stdout.splitlines()
+    assert [line.split()[-1] for line in centres[1:]] == ["1", "1"]
+    assert [line.split()[0] for line in centres[1:]] == ["Wanhua", "北投圖書館"]
+    # Columns line up in a terminal, where a Chinese character takes two places.
+    def columns(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) == "W" else 1 for c in text)
+
+    assert len({columns(line[:line.index(" c-")]) for line in centres[1:]}) == 1, centres
+
+    for email in ("b@example.org", "a@example.org"):
+        assert run_cli("server", "add-manager", email, "--password-stdin", "--db", db,
+                       stdin="a long passphrase\n").returncode == 0
+    managers = run_cli("server", "list-managers", "--db", db).stdout.splitlines()
+    assert [line.split()[0] for line in managers] == ["Manager", "a@example.org",
+                                                      "b@example.org"]
+    server = start_server(db)
+    try:
+        with httpx.Client(base_url=server.url) as browser:
+            token = re.search(r'name="csrf" value="([^"]+)"', browser.get("/login").text)
+            assert token
+            assert browser.post("/login", data={"email": "a@example.org",
+                                                "password": "a long passphrase",
+                                                "csrf": token.group(1)}).status_code == 303
+            assert browser.get("/dashboard").status_code == 200
+            short = run_cli("server", "reset-password", "a@example.org", "--password-stdin",
+                            "--db", db, stdin="short\n")
+            assert short.returncode == 1
+            assert browser.get("/dashboard").status_code == 200  # nothing changed
+            reset = run_cli("server", "reset-password", "a@example.org", "--password-stdin",
+                            "--db", db, stdin="another long passphrase\n")
+            assert reset.returncode == 0, reset.stderr
+            assert browser.get("/dashboard").headers.get("location") == "/login"  # logged out
+        store = open_store(db)
+        assert verify_password("another long passphrase",
+                               store.manager_password_hash("a@example.org") or "")
+        store.close()
+        assert run_cli("server", "remove-manager", "b@example.org", "--db", db).returncode == 0
+        assert run_cli("server", "remove-manager", "b@example.org", "--db", db).returncode == 1
+        assert run_cli("server", "reset-password", "b@example.org", "--password-stdin", "--db",
+                       db, stdin="a long passphrase\n").returncode == 1
+        managers = run_cli("server", "list-managers", "--db", db).stdout.splitlines()
+        assert [line.split()[0] for line in managers] == ["Manager", "a@example.org"]
+    finally:
+        stop_server(server)

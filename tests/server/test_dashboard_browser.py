@@ -103,6 +103,7 @@ def test_log_in_see_chart_and_small_cell_download_csv(dashboard_server: RunningS
 
     charts = driver.find_elements(By.CSS_SELECTOR, "svg.chart")
     assert len(charts) == 2  # month by month, and the funnel, drawn inline by the server
+    assert charts[0].get_attribute("class") == "chart trend"  # columns, time on the x-axis
     bars = driver.find_elements(By.CSS_SELECTOR, "svg.chart rect")
     assert bars and all(b.size["width"] > 0 for b in bars)
     beitou = driver.find_element(By.XPATH, "//section[@id='centres']//tr[td='Beitou Library']")
@@ -171,9 +172,20 @@ def test_every_page_fits_a_phone_and_a_desktop_in_both_languages(
         assert driver.execute_script(
             "return document.documentElement.scrollWidth - window.innerWidth") <= 1
         assert driver.execute_script(OVERFLOWING) == [], (lang, width, "dashboard")
-        for chart in driver.find_elements(By.CSS_SELECTOR, "svg.chart"):
-            # Every chart has a text alternative and its table next to it.
-            assert chart.get_attribute("role") == "img" and chart.find_element(
-                By.TAG_NAME, "title").get_attribute("textContent")
-            section = chart.find_element(By.XPATH, "ancestor::section")
-            assert section.find_elements(By.TAG_NAME, "table")
+        months = [o.get_attribute("value") for o in
+                  driver.find_elements(By.CSS_SELECTOR, "select[name=from] option")]
+        assert months and months[-1] == DAY[:7]
+        for page in ("", f"&from={months[0]}&to={months[-1]}"):
+            driver.get(f"{url}/dashboard?lang={lang}{page}")
+            assert driver.execute_script(OVERFLOWING) == [], (lang, width, page)
+            for chart in driver.find_elements(By.CSS_SELECTOR, "svg.chart"):
+                # Every chart has a text alternative and its table next to it.
+                assert chart.get_attribute("role") == "img" and chart.find_element(
+                    By.TAG_NAME, "title").get_attribute("textContent")
+                section = chart.find_element(By.XPATH, "ancestor::section")
+                assert section.find_elements(By.TAG_NAME, "table")
+            trend = driver.find_element(By.CSS_SELECTOR, "#trend svg.chart.trend")
+            assert trend.find_element(By.TAG_NAME, "desc").get_attribute("textContent")
+            # Its words stay readable on a phone: the month names at 10 CSS pixels or more.
+            label = trend.find_element(By.CSS_SELECTOR, "text.label")
+            assert label.size["height"] >= 10, (lang, width, label.size)

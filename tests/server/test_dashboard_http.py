@@ -246,3 +246,124 @@ def test_every_csv_names_its_period_and_filter_in_its_name_and_first_lines(
         browser.close()
     finally:
         stop_server(server)
+
+
+def test_a_from_to_range_lists_its_released_months_and_names_them_in_the_csv(
+        manager_server: RunningServer) -> None:
+    server = manager_server
+    before = (dt.date.fromisoformat(LAST_MONTH).replace(day=1) - dt.timedelta(days=5))
+    try:
+        kiosk = server.enrol()
+        assert server.upload(kiosk, body_of(batch(kiosk.id, [
+            item(day=before.isoformat(), starts=12, completions=9, reached=[12, 11, 10, 9]),
+            item(day=LAST_MONTH, revision=2, starts=20, completions=15,
+                 reached=[20, 18, 16, 15])]))).status_code == 200
+        browser = log_in(server)
+        first, last = before.isoformat()[:7], LAST_MONTH[:7]
+        page = browser.get("/dashboard", params={"period": last, "from": first, "to": last})
+        assert page.status_code == 200, page.text
+        trend = re.search(r'<section class="card" id="trend">(.*?)</section>', page.text, re.S)
+        assert trend and 'class="chart trend"' in trend.group(1) and "<desc" in trend.group(1)
+        names = [dt.date.fromisoformat(m + "-01").strftime("%B %Y") for m in (first, last)]
+        rows = [[html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in
+                 re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)]
+                for r in re.findall(r"<tr>(.*?)</tr>", trend.group(1), re.S)][1:]
+        assert rows == [[names[0], "12", "9"], [names[1], "20", "15"]]  # as each was released
+        one = browser.get("/dashboard/trend.csv", params={"period": last, "from": last,
+                                                          "to": last})
+        assert (f'filename="kiosk-trend-{last}-{last}-to-{last}.csv"'
+                in one.headers["content-disposition"])
+        assert rows_of(one) == [["Month", "Started", "Finished"], [names[1], "20", "15"]]
+        for bad in ({"from": last, "to": first}, {"from": "1999-01", "to": last},
+                    {"from": "2026-1²", "to": last}, {"to": last}):
+            refused = browser.get("/dashboard", params=bad)
+            assert refused.status_code == 400 and "'from' and 'to'" in refused.text, bad
+        browser.close()
+    finally:
+        stop_server(server)
+
+
+def _page_tables(page: str) -> dict[str, list[list[str]]]:
+    """Every table on a page, by its section's id, header row first."""
+    out = {}
+    for name, body in re.findall(r'<section class="card" id="(\w+)">(.*?)</section>', page, re.S):
+        out[name] = [[html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+                      for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
+                     for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+    return out
+
+
+@pytest.mark.parametrize("lang", ["zh_Hant_TW", "en"])
+def test_the_period_report_pdf_and_zip_show_exactly_what_the_page_shows(
+        manager_server: RunningServer, lang: str) -> None:
+    import zipfile
+
+    import pypdf
+
+    server = manager_server
+    try:
+        busy, small = server.enrol("Wanhua Community Centre"), server.enrol("北投圖書館")
+        assert server.upload(busy, body_of(batch(busy.id, [
+            item(day=LAST_MONTH, starts=23, completions=17, reached=[23, 20, 18, 17]),
+            item(day=LAST_MONTH, lesson_id="video-visit", language="vi", starts=9,
+                 completions=8, reached=[9, 9, 8])]))).status_code == 200
+        assert server.upload(small, body_of(batch(small.id, [
+            item(day=LAST_MONTH, starts=3, completions=2, reached=[3, 3, 2, 2])]))
+        ).status_code == 200
+        browser = log_in(server, lang)
+        period = LAST_MONTH[:7]
+        page = browser.get("/dashboard", params={"period": period})
+        assert f'href="/dashboard/report.pdf?period={period}' in page.text
+        tables = _page_tables(page.text)
+        assert "–" in {c for row in tables["centres"] for c in row}  # 北投: 3 and 2, hidden
+
+        pdf = browser.get("/dashboard/report.pdf", params={"period": period})
+        assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+        assert f'filename="kiosk-report-{period}.pdf"' in pdf.headers["content-disposition"]
+        reader = pypdf.PdfReader(io.BytesIO(pdf.content))
+        text = "\n".join(p.extract_text() for p in reader.pages)
+        lines = [" ".join(line.split()) for line in text.splitlines()]
+        title = "數位平權報表" if lang == "zh_Hant_TW" else "Digital-equity report"
+        assert lines[0] == title
+        # Every row of every table on the page is in the PDF, cell after cell (a long cell
+        # wraps onto more lines, so spaces and line ends are left out of the comparison), and
+        # its figures end a line as the row's last cells.
+        flat = "".join(text.split())
+        for name, rows in tables.items():
+            for row in rows[1:]:
+                assert "".join("".join(row).split()) in flat, (name, row)
+                figures = " ".join(row[-2:])
+                assert any(line.endswith(figures) for line in lines), (name, row)
+        desc = re.search(r"<desc[^>]*>(.*?)</desc>", page.text, re.S)
+        assert desc and "".join(html.unescape(desc.group(1)).split()) in "".join(text.split())
+        for line in lines:
+            assert not re.match(r"北投圖書館 [0-9]", line), line
+        # The ZIP holds every CSV of the period, byte for byte as each CSV link gives it.
+        archive = browser.get("/dashboard/report.zip", params={"period": period})
+        assert f'filename="kiosk-report-{period}.zip"' in archive.headers["content-disposition"]
+        files = zipfile.ZipFile(io.BytesIO(archive.content))
+        names = files.namelist()
+        lessons = re.findall(r'<option value="([a-z0-9-]+)"',
+                             re.search(r'<select name="lesson">(.*?)</select>', page.text,
+                                       re.S).group(1))  # type: ignore[union-attr]
+        assert len(names) == len(set(names)) == 8 + len(lessons)
+        for name in names:
+            table = name.split("-")[1]
+            params = {"period": period}
+            if table == "funnel":
+                params["lesson"] = name.removesuffix(".csv").split(f"{period}-", 1)[1]
+            if table == "quiet":
+                continue  # days since last contact: the same, unless midnight passed
+            one = browser.get(f"/dashboard/{table}.csv", params=params)
+            assert f'filename="{name}"' in one.headers["content-disposition"], name
+            assert files.read(name).decode("utf-8") == one.text, name
+        centres = rows_of_text(files.read(f"kiosk-centres-{period}.csv").decode("utf-8"))
+        assert [r[1:] for r in centres[1:] if r[0] == "北投圖書館"] == [["–", "–", "–"]]
+        browser.close()
+    finally:
+        stop_server(server)
+
+
+def rows_of_text(text: str) -> list[list[str]]:
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    return rows[rows.index([]) + 1:]

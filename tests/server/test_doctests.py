@@ -12,8 +12,8 @@ MODULES = ["kiosk.signing", "kiosk.protocol", "kiosk.server.wire", "kiosk.server
            "kiosk.server.ratelimit", "kiosk.server.catalogue", "kiosk.server.codes",
            "kiosk.server.passwords", "kiosk.server.suppression", "kiosk.server.reports",
            "kiosk.server.svg", "kiosk.server.auth", "kiosk.server.storage.store",
-           "kiosk.server.releases", "kiosk.server.dashboard", "kiosk.server.equity",
-           "kiosk.server.words"]
+           "kiosk.server.releases", "kiosk.server.exports",
+           "kiosk.server.equity", "kiosk.server.words"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -15,7 +15,7 @@ from kiosk.server.reports import build_report
 from kiosk.server.storage import Store
 from kiosk.server.storage import releases as saved
 from kiosk.server.suppression import SUPPRESSED, Problem, audit, protect, required_interval
-from kiosk.server.svg import bar_chart
+from kiosk.server.svg import bar_chart, column_chart
 from kiosk.server.words import Words
 from tests.server.test_storage import NOW, enrolled, make_batch
 
@@ -139,6 +139,42 @@ def test_chart_draws_no_bar_for_a_suppressed_cell() -> None:
     svg = bar_chart("t", ["a", "b", "c"], [("Started", "started", ["7", SUPPRESSED, "0"])])
     assert svg.count("height=\"20\"") == 1  # one bar (legend swatches are 14 high): the 7
     assert SUPPRESSED in svg
+
+
+def test_trend_columns_leave_a_labelled_gap_for_a_suppressed_month() -> None:
+    svg = column_chart("t", "in words", ["Oct", "Nov", "Dec"], ["2025", "", ""],
+                       [("Started", "started", ["30", SUPPRESSED, "0"]),
+                        ("Finished", "finished", ["25", "9", "0"])], gap_word="not shown")
+    # 30 and 25 drawn, 9 drawn, nothing for the zeros; November's started is a dashed gap
+    # with its "–", never a column of zero height.
+    columns = [part for part in svg.split("<rect")[1:] if "<title>" in part]
+    assert [c.split('"')[1] for c in columns] == ["started", "finished", "gap", "finished"]
+    assert "Nov: Started – not shown" in svg
+    assert svg.count('<text class="value"') == 1 and f">{SUPPRESSED}</text>" in svg
+    assert '<text class="label year"' in svg and svg.count('<text class="label"') == 3
+    assert "<desc" in svg and 'aria-describedby="' in svg
+
+
+def test_a_range_is_its_released_months_never_a_sum(store: Store) -> None:
+    wanhua, _, _ = _store_with_months(store)
+    store.ingest(make_batch(wanhua, [{"day": "2025-11-05", "starts": 6, "completions": 1,
+                                      "reached": [6, 2, 1]}]), nonce="3" * 32, now=NOW)
+    catalogue = Catalogue.guess()
+    make_releases(store, catalogue, today=dt.date(2026, 1, 10), delay_days=3)
+    en = Words.of("en")
+    december = build_report(store, catalogue, "2025-12", None, today=dt.date(2026, 1, 10),
+                            quiet_days=7, words=en)
+    assert december.trend_months == ["2025-10", "2025-11", "2025-12"]
+    ranged = build_report(store, catalogue, "2025-10", None, today=dt.date(2026, 1, 10),
+                          quiet_days=7, words=en, trend_range=("2025-11", "2025-12"))
+    assert ranged.trend_months == ["2025-11", "2025-12"]
+    assert "November 2025 to December 2025" in ranged.trend.title
+    # Each month's row is that month's own released total, nothing added up.
+    for row, month in zip(ranged.trend.rows, ranged.trend_months, strict=True):
+        total = {c.measure: c for c in saved.release_cells(store, month) if c.table == "total"}
+        assert row[1:] == [str(total[m].value) if total[m].shown else SUPPRESSED
+                           for m in ("started", "finished")]
+    assert len(ranged.trend.rows) == 2  # no "total of the range" row
 
 
 def test_a_quarter_left_unmade_by_a_stop_is_made_later_from_its_months(store: Store) -> None:

@@ -182,7 +182,45 @@ class Store:
         with self.backend.transaction() as tx:
             return tx.execute("UPDATE kiosks SET revoked = 1 WHERE id = ?", [kiosk_id]) > 0
 
+    def move_kiosk(self, kiosk_id: str, centre_name: str) -> Kiosk:
+        """Give a kiosk to another centre (it was carried there). Its counters are not keyed by
+        centre, so the releases made from now on count all it ever counted at its new centre:
+        the old centre's share is taken off its later growth (see kiosk.server.releases)."""
+        with self.backend.transaction() as tx:
+            found = tx.query("SELECT id FROM centres WHERE name = ?", [centre_name])
+            if not found:
+                raise StoreError(f"no centre called {centre_name!r}; add it first")
+            if not tx.execute("UPDATE kiosks SET centre_id = ? WHERE id = ?",
+                              [found[0]["id"], kiosk_id]):
+                raise StoreError(f"no kiosk {kiosk_id!r}")
+        moved = self.kiosk(kiosk_id)
+        if moved is None:  # removed in between: nothing removes kiosks, but say so if it did
+            raise StoreError(f"no kiosk {kiosk_id!r}")
+        return moved
+
     # --- managers ------------------------------------------------------------------------------
+    def managers(self) -> list[tuple[str, str]]:
+        """Every manager's (e-mail address, day added), by address."""
+        with self.backend.transaction() as tx:
+            rows = tx.query("SELECT email, created_day FROM managers ORDER BY email")
+        return [(str(r["email"]), str(r["created_day"])) for r in rows]
+
+    def set_manager_password(self, email: str, password_hash: str) -> None:
+        """A new password; every session of the old one ends (a leaked one stops working)."""
+        email = email.strip().lower()
+        with self.backend.transaction() as tx:
+            if not tx.execute("UPDATE managers SET password_hash = ? WHERE email = ?",
+                              [password_hash, email]):
+                raise StoreError(f"no manager {email!r}")
+            tx.execute("DELETE FROM manager_sessions WHERE email = ?", [email])
+
+    def remove_manager(self, email: str) -> None:
+        email = email.strip().lower()
+        with self.backend.transaction() as tx:
+            if not tx.execute("DELETE FROM managers WHERE email = ?", [email]):
+                raise StoreError(f"no manager {email!r}")
+            tx.execute("DELETE FROM manager_sessions WHERE email = ?", [email])
+
     def add_manager(self, email: str, password_hash: str, *, now: float = 0) -> None:
         with self.backend.transaction() as tx:
             added = tx.execute("INSERT INTO managers (email, password_hash, created_day) "

@@ -273,7 +273,7 @@ class VolunteerScreen(KioskScreen):
             return
         topic = finished[topic_id]
         folder = usb_folder() or app.settings.home / "certificates"
-        out = folder / certificate_filename(picture, topic_id, topic.completed_on)
+        out = folder / certificate_filename(picture, topic_id, topic.completed_on, learner_id)
         try:
             make_certificate(
                 out, language=language,
