@@ -15,6 +15,8 @@ from kivy.utils import get_color_from_hex as hex_colour
 from kiosk.config import Settings
 
 MIN_TOUCH_MM = 15.0
+# The smallest print anywhere on the kiosk (the practice phone's small print; the audits' minimum).
+MIN_PRINT_MM = 3.4
 
 # The "Aa" control's three text sizes. Buttons grow with their text, so targets only get bigger.
 TEXT_SCALES = {"standard": 1.0, "large": 1.12, "largest": 1.25}
@@ -72,6 +74,7 @@ class Theme(EventDispatcher):
     font_heading = NumericProperty(0)  # card titles: font_large at the standard size
     font_detail = NumericProperty(0)  # the line under a card title: font_small at standard
     font_phone = NumericProperty(0)
+    font_least = NumericProperty(0)  # MIN_PRINT_MM: no text on the kiosk is smaller
     # The language and "Aa" controls keep one size: they must stay findable in the same place,
     # and they must leave room for the step's own words at the largest text size.
     font_control = NumericProperty(0)
@@ -116,6 +119,7 @@ class Theme(EventDispatcher):
         super().__init__(**kwargs)
         self.px_per_mm = settings.pixels_per_mm
         self.touch = round(MIN_TOUCH_MM * self.px_per_mm)
+        self.font_least = round(MIN_PRINT_MM * self.px_per_mm)
         self.gap = round(3 * self.px_per_mm)
         self.padding = round(4 * self.px_per_mm)
         self.radius = round(2.5 * self.px_per_mm)

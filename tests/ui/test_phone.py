@@ -61,3 +61,28 @@ def test_a_tap_on_the_phone_during_a_question_points_to_the_answers(kiosk):
     kiosk.tap(phone(kiosk).elements["pay"])
     assert kiosk.shows("Not this one yet. Choose one of the answers under the words.")
     assert not kiosk.screen.can_go_next  # it was not taken as an answer
+
+
+def test_the_signs_never_push_the_phone_past_its_frame(kiosk):
+    """A fake caught (issue 15): the signs' numbered badges appear on the phone's elements and
+    take room. In Indonesian at the largest text size the phone still fits its frame: the app
+    bar at its top, every element under it, the words no smaller than the phone's floor."""
+    from tests.ui.test_layout import phone_overflows, settle
+
+    kiosk.app.set_display(text_size="largest")
+    go_to_step(kiosk, "Spot the tricks in false news", "Spotting false information",
+               lambda s: s.kind == "spot" and s.answer == "fake")
+    view = phone(kiosk)
+    kiosk.tap("It is fake")
+    kiosk.app.set_language("id")  # the answered step is drawn again, in Indonesian
+    settle(kiosk, kiosk.screen)
+    assert kiosk.shows("Betul. Ini palsu. Begini cara mengenalinya.")
+    assert sorted(e.sign_number for e in view.elements.values() if e.sign_number) == [
+        "1", "2", "3", "4"]
+    assert phone_overflows(view) == []
+    assert view.MIN_TEXT_SCALE <= view.text_scale <= 1
+    font = kiosk.app.theme.font_least
+    assert all(e.font >= font for e in view.elements.values())
+    kiosk.tap("Lanjut")  # the next step: no badges, so the phone's words are full size again
+    settle(kiosk, kiosk.screen)
+    assert view.text_scale == 1 and phone_overflows(view) == []

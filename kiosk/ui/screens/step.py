@@ -21,6 +21,16 @@ from kiosk.ui.widgets.phone import PhoneView  # noqa: F401  (registers it for st
 load_kv(__file__)
 
 
+def order_columns(count: int) -> int:
+    """How many columns an order step's ``count`` items go in. Three or fewer: one column. More
+    go side by side, so that all of them and the feedback fit on the screen at once (no
+    scrolling on the kiosk), in the fewest columns that leave no button alone on the last row
+    (issue 15: a lone last button looks like a leftover): 4 as 2+2, 5 as 3+2, 6 as 2+2+2."""
+    if count <= 3:
+        return 1
+    return next(cols for cols in range(2, count) if count % cols != 1)
+
+
 class StepScreen(KioskScreen):
     step_label = StringProperty("")
     lesson_title = StringProperty("")
@@ -177,10 +187,9 @@ class StepScreen(KioskScreen):
         step = player.step
         answers = self.ids.answers
         answers.clear_widgets()
-        # Four or more items to order go in two columns, so that all of them and the feedback
-        # fit on the screen at once (no scrolling on the kiosk).
-        answers.cols = 2 if step.kind == "order" and len(step.items) > 3 else 1
-        # The buttons' words come from the player, which the narration reads too.
+        # Items to order go in as few columns as leave no lone button on the last row, so that
+        # all of them and the feedback fit on the screen at once (no scrolling on the kiosk).
+        answers.cols = order_columns(len(step.items)) if step.kind == "order" else 1
         if step.kind == "choice":
             for index, label in enumerate(player.answer_labels):
                 self._answer_button(index, label).option_index = index

@@ -3,6 +3,11 @@
 It is a safe copy of an app, never a real service. Each element is a large tappable row (at least
 15 mm tall); a tap anywhere on the phone is reported through ``on_element`` with the element's id,
 or ``None`` for the phone's background, so that a near miss still gets a helpful hint.
+
+The phone never grows past its frame: a screen whose elements need more height than the phone has
+(long words in a long language, the signs' badges after an answer) is fitted, first by making a
+QR code or picture smaller (down to PICTURE_LEAST_ROWS), then by making the phone's text smaller
+(down to MIN_TEXT_SCALE, and never below the kiosk's smallest print).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kivy.app import App
+from kivy.clock import Clock
 from kivy.graphics import Color, Rectangle
 from kivy.graphics.texture import Texture
 from kivy.lang import Builder
@@ -30,6 +36,7 @@ from kivy.uix.widget import Widget
 from kivy.utils import get_color_from_hex
 
 from kiosk.lessons.model import Element, PhoneScreen
+from kiosk.ui.screens.base import TextFitter
 from kiosk.ui.theme import Theme
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
@@ -50,6 +57,10 @@ class PhoneElement(ButtonBehavior, BoxLayout):
     highlighted = BooleanProperty(False)
     sign_number = StringProperty("")
     tall = NumericProperty(1)  # height in 15 mm rows (a QR code or a picture needs more)
+    # Set by the PhoneView to fit its frame: the text's scale, and the pixels a picture gives up.
+    scale = NumericProperty(1.0)
+    squeeze = NumericProperty(0)
+    font = NumericProperty(0)  # the element's text size: the theme's, times ``scale`` (kv)
 
 
 class QRPattern(Widget):
@@ -107,6 +118,14 @@ class PhoneView(BoxLayout):
     __events__ = ("on_element",)
     _BACKGROUND = "phone_background"
     CACHED_SCREENS = 6
+    # The phone's text may come down to 80 % (3.5 mm) to fit its frame; its small print stops at
+    # the kiosk's smallest (theme.font_least). A real phone's text is smaller still.
+    MIN_TEXT_SCALE = 0.8
+    # A QR code or picture may give up height down to this many 15 mm rows: still a clear
+    # square well above the 15 mm touch target, and it costs no words.
+    PICTURE_LEAST_ROWS = 1.6
+    PICTURES = ("qr", "image")
+    text_scale = NumericProperty(1.0)
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
@@ -114,6 +133,10 @@ class PhoneView(BoxLayout):
         self._language = ""
         self._cache: OrderedDict[tuple[int, str, bool], tuple[str, dict[str, PhoneElement]]] = (
             OrderedDict())
+        self._fit_trigger = Clock.create_trigger(self._fit)
+        self._fitter = TextFitter(self.MIN_TEXT_SCALE)
+        self._pictures_fitted = False
+        self._wait_frames = 0
 
     def show(self, screen: PhoneScreen | None, fill: Callable[[str], str],
              images_dir: Path, language: str = "") -> None:
@@ -122,6 +145,7 @@ class PhoneView(BoxLayout):
             # Several steps in a row often show the same phone screen: keep its widgets and
             # only clear the marks.
             self._clear_marks()
+            self._refit()
             return
         self._language = language
         self.screen = screen
@@ -139,6 +163,7 @@ class PhoneView(BoxLayout):
         self._clear_marks()
         for widget in self.elements.values():
             body.add_widget(widget)
+        self._refit()
 
     def prepare(self, screen: PhoneScreen | None, fill: Callable[[str], str],
                 images_dir: Path, language: str = "") -> None:
@@ -182,6 +207,63 @@ class PhoneView(BoxLayout):
             if element_id in self.elements:
                 widget = self.elements[element_id]
                 widget.sign_number = (f"{widget.sign_number} {number}".strip())
+        self._refit()  # the badges take room: fit again
+
+    # --- fitting the frame ---------------------------------------------------------------------
+    @property
+    def fitting(self) -> bool:
+        """True until the screen on show has settled to fit the phone's frame."""
+        return bool(self._fit_trigger.is_triggered)
+
+    def _refit(self, *_: object) -> None:
+        """Start a fit from the full sizes: the words or the room have changed."""
+        for widget in self.elements.values():
+            widget.scale = 1.0
+            widget.squeeze = 0
+        self.text_scale = 1.0
+        self._fitter.reset()
+        self._pictures_fitted = False
+        # New words are drawn on the next frame and laid out on the one after.
+        self._wait_frames = 2
+        self._fit_trigger()
+
+    def _fit(self, *_: object) -> None:
+        """One step of the fit, once a frame (the text is laid out again between steps)."""
+        area = self.ids.screen_area
+        if self.screen is None or not self.elements or area.height <= 1:
+            return
+        if self._wait_frames > 0:
+            self._wait_frames -= 1
+            self._fit_trigger()
+            return
+        if not self._pictures_fitted:
+            # Pictures first: a smaller QR code loses nothing a learner reads.
+            self._pictures_fitted = True
+            # (A little more than the excess: the fit asks for a pixel to spare.)
+            if self._squeeze_pictures(TextFitter.needed(area) - area.height + 2):
+                self._wait_frames = 1
+                self._fit_trigger()
+                return
+        scale = self._fitter.next(area, self.text_scale)
+        if scale is not None:
+            self.text_scale = scale
+            for widget in self.elements.values():
+                widget.scale = scale
+            self._fit_trigger()
+
+    def _squeeze_pictures(self, excess: float) -> bool:
+        """Take ``excess`` pixels from the pictures, each down to PICTURE_LEAST_ROWS at most, in
+        proportion to what each can give. Returns whether any gave some."""
+        touch = _theme().touch
+        pictures = [w for w in self.elements.values() if w.kind in self.PICTURES]
+        room = {w: max(0.0, (w.tall - self.PICTURE_LEAST_ROWS) * touch) for w in pictures}
+        can_give = sum(room.values())
+        if excess <= 0 or can_give <= 0:
+            return False
+        share = min(1.0, excess / can_give)
+        for widget, most in room.items():
+            widget.squeeze = most * share
+        return True
 
     def on_highlight(self, _view: PhoneView, element_id: str) -> None:
         for key, widget in self.elements.items():
