@@ -96,9 +96,18 @@ class Frame:
         left, bottom = (int(v) for v in widget.to_window(widget.x, widget.y))
         counts: Counter[tuple[int, int, int]] = Counter()
         step = 3
+        first, end = max(0, left), min(self.width, left + int(widget.width))
         for y in range(max(0, bottom), min(self.height, bottom + int(widget.height)), step):
-            for x in range(max(0, left), min(self.width, left + int(widget.width)), step):
-                counts[self.pixel(x, y)] += 1
+            if first >= end:
+                break
+            # Every third pixel of the row, x = first, first + 3, ... < end, as pixel(x, y)
+            # would read them one by one: sliced in C (a pixel at a time was a tenth of the
+            # audit's time).
+            row = (y * self.width + first) * 4
+            stop = (y * self.width + end) * 4
+            stride = 4 * step
+            counts.update(zip(self.data[row:stop:stride], self.data[row + 1:stop:stride],
+                              self.data[row + 2:stop:stride], strict=True))
         colour = counts.most_common(1)[0][0] if counts else (255, 255, 255)
         return tuple(c / 255 for c in colour)  # type: ignore[return-value]
 
