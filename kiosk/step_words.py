@@ -49,6 +49,8 @@ _SENTENCE_ENDS = (".", "!", "?", "…", "。", "！", "？", "」")
 # How a choice is read aloud after the step's words. The buttons carry no letters, so the voice
 # counts them from the top, as a learner who cannot read finds them.
 CHOICE_READING = N_("Answer {number}: {text}")
+# A spot step's two answer buttons, the kiosk's own words (the step screen and the checks).
+SPOT_LABELS = {"real": N_("It is real"), "fake": N_("It is fake")}
 
 
 def join_sentences(sentences: Sequence[str]) -> str:
@@ -180,6 +182,8 @@ class StepWords:
         if step.kind == "choice":
             answers = [self.text_ui(CHOICE_READING).format(number=number, text=text)
                        for number, text in enumerate(answers, 1)]
+        elif step.kind == "spot":  # its two buttons are read too: every word is heard
+            answers = [self.text_ui(label) for label in SPOT_LABELS.values()]
         # A pause after each answer, even one written without a full stop ("NT$1,200").
         stop = "。" if self.text_language.startswith("zh") else "."
         answers = [a if a.rstrip().endswith(_SENTENCE_ENDS) else a.rstrip() + stop

@@ -18,6 +18,7 @@ from kivy.uix.widget import Widget
 from kiosk.check_player import CONFIDENCE_CHOICES, CONFIDENCE_QUESTION, CheckPlayer
 from kiosk.i18n import N_, _
 from kiosk.speech.narration import join_sentences
+from kiosk.step_words import SPOT_LABELS
 from kiosk.ui.screens.base import KioskScreen, load_kv
 from kiosk.ui.widgets.common import BigButton, Body
 from kiosk.ui.widgets.phone import PhoneView  # noqa: F401  (registers it for check.kv)
@@ -119,7 +120,7 @@ class CheckScreen(KioskScreen):
                     spoken_only.append(check.text(option.text))
             elif step.kind == "spot":
                 answers.cols = 2
-                for answer, label in (("real", _("It is real")), ("fake", _("It is fake"))):
+                for answer, label in ((a, _(text)) for a, text in SPOT_LABELS.items()):
                     self._button(label, self._spot).spot_answer = answer
         for sentence in sentences:
             words.add_widget(Body(text=sentence, font_size=self.app.theme.font_body))

@@ -12,6 +12,7 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kiosk.i18n import _
 from kiosk.player import Feedback, LessonPlayer
 from kiosk.speech.narration import feedback_speech, step_speech
+from kiosk.step_words import SPOT_LABELS
 from kiosk.ui.screens.base import KioskScreen, TextFitter, load_kv
 from kiosk.ui.theme import TEXT_SCALES
 from kiosk.ui.widgets.common import BigButton, Body, even_rows, stop_even_rows
@@ -199,7 +200,7 @@ class StepScreen(KioskScreen):
                 self._answer_button(position, label).item_index = index
         elif step.kind == "spot":
             answers.cols = 2
-            labels = (("real", _("It is real")), ("fake", _("It is fake")))
+            labels = tuple((answer, _(label)) for answer, label in SPOT_LABELS.items())
             for position, (answer, label) in enumerate(labels):
                 self._answer_button(position, label).spot_answer = answer
         if answers.cols > 1:  # side by side: one height a row, never ragged
